@@ -122,8 +122,42 @@ export function widgetApi(chat, p, opts = {}) {
 // ---------------------------------------------------------------------------------------------
 // Command line tool and stack script
 
+/** Splits one shell line into words: '...' and "..." quoting, backslash escapes, # comments. */
+function shellWords(line) {
+  const words = [];
+  let w = null;
+  for (let i = 0; i < line.length; i++) {
+    const ch = line[i];
+    if (ch === "'") {
+      const j = line.indexOf("'", i + 1);
+      w = (w ?? '') + line.slice(i + 1, j < 0 ? line.length : j);
+      i = j < 0 ? line.length : j;
+    } else if (ch === '"') {
+      w = w ?? '';
+      for (i++; i < line.length && line[i] !== '"'; i++) {
+        if (line[i] === '\\' && '"\\$`'.includes(line[i + 1])) i++;
+        w += line[i];
+      }
+    } else if (ch === '\\') {
+      w = (w ?? '') + (line[++i] ?? '');
+    } else if (/\s/.test(ch)) {
+      if (w !== null) words.push(w);
+      w = null;
+    } else if (ch === '#' && w === null) {
+      break;
+    } else {
+      w = (w ?? '') + ch;
+    }
+  }
+  if (w !== null) words.push(w);
+  return words;
+}
+
 let envCache = null;
-/** The variables exported by $SNAK_STACK_DIR/snak.env (lines `export K=V`, V maybe quoted). */
+/**
+ * The variables set by $SNAK_STACK_DIR/snak.env: lines like
+ * `export SNAK_DB_SOCKET='/x/db/mysqld.sock' SNAK_DB_USER=snak ...` (several K=V per line, maybe quoted).
+ */
 export function snakEnv() {
   if (envCache) return envCache;
   envCache = {};
@@ -131,12 +165,10 @@ export function snakEnv() {
   let text = '';
   try { text = readFileSync(path.join(STACK_DIR, 'snak.env'), 'utf8'); } catch { return envCache; }
   for (const line of text.split('\n')) {
-    const m = /^\s*(?:export\s+)?([A-Za-z_][A-Za-z0-9_]*)=(.*?)\s*$/.exec(line);
-    if (!m) continue;
-    let v = m[2];
-    if (/^'.*'$/.test(v)) v = v.slice(1, -1).replace(/'\\''/g, "'");
-    else if (/^".*"$/.test(v)) v = v.slice(1, -1).replace(/\\(["\\$`])/g, '$1');
-    envCache[m[1]] = v;
+    for (const word of shellWords(line)) {
+      const m = /^([A-Za-z_][A-Za-z0-9_]*)=([\s\S]*)$/.exec(word);
+      if (m) envCache[m[1]] = m[2];
+    }
   }
   return envCache;
 }
