@@ -31,6 +31,8 @@ OBJS = \
 	cgi-bin/events.o \
 	cgi-bin/hub.o \
 	cgi-bin/routes.o \
+	cgi-bin/serve.o \
+	cgi-bin/api.o \
 	cgi-bin/api-auth.o \
 	cgi-bin/api-widget.o \
 	cgi-bin/api-agent.o \

@@ -1,0 +1,408 @@
+/* events.c: appending chat events and agent feed events, and their JSON.
+ *
+ * Sequences are gapless because they are taken from a counter in a row
+ * that the transaction has locked (chats.last_seq, users.feed_seq) and are
+ * committed in the same transaction as the event. Locks are always taken
+ * chat first, then users in id order, so transactions cannot wait on each
+ * other in a cycle.
+ */
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "events.h"
+#include "hub.h"
+#include "log.h"
+
+void
+notes_add(struct notes *n, enum hub_key key, long long id, long long seq)
+{
+	/* Past the end, the hub still learns of it from the database. */
+	if (n->n >= NOTES_MAX)
+		return;
+	n->v[n->n].key = key;
+	n->v[n->n].id = id;
+	n->v[n->n].seq = seq;
+	n->n++;
+}
+
+void
+notes_send(const struct notes *n)
+{
+	int i;
+
+	for (i = 0; i < n->n; i++)
+		hub_notify(n->v[i].key, n->v[i].id, n->v[i].seq);
+}
+
+enum db_rc
+chat_lock(struct db *db, long long id, struct chat_lock *c)
+{
+	struct dbres	 res;
+	enum db_rc	 rc;
+
+	memset(c, 0, sizeof(*c));
+	if ((rc = db_exec(db, STMT_CHAT_LOCK, &res, "i", id)) != DB_OK)
+		return rc;
+	if (res.rows == 1) {
+		c->id = id;
+		snprintf(c->status, sizeof(c->status), "%s", dbres_str(&res, 0, 0));
+		c->last_seq = dbres_int(&res, 0, 1);
+		c->channel_id = dbres_int(&res, 0, 2);
+		c->agent_id = dbres_int(&res, 0, 3);
+		snprintf(c->customer_name, sizeof(c->customer_name), "%s",
+		    dbres_str(&res, 0, 4));
+	}
+	dbres_free(&res);
+	return DB_OK;
+}
+
+enum db_rc
+feed_append(struct db *db, long long user_id, long long cur, const char *type,
+    long long chat_id, json_t *data, struct notes *notes, long long *next)
+{
+	char		*js = NULL;
+	enum db_rc	 rc;
+
+	if (data != NULL && (js = json_dumps(data, JSON_COMPACT)) == NULL)
+		return DB_ERR;
+	rc = db_exec(db, STMT_FEED_INSERT, NULL, "iisis", user_id, cur + 1,
+	    type, chat_id, js);
+	free(js);
+	if (rc == DB_OK)
+		rc = db_exec(db, STMT_FEED_SET, NULL, "ii", cur + 1, user_id);
+	if (rc == DB_OK) {
+		notes_add(notes, HUB_FEED, user_id, cur + 1);
+		if (next != NULL)
+			*next = cur + 1;
+	}
+	return rc;
+}
+
+static const char *
+feed_type(const struct chat_event *ev)
+{
+	if (strcmp(ev->type, "message") == 0)
+		return "chat.message";
+	if (strcmp(ev->type, "status") == 0 && ev->data != NULL &&
+	    strcmp(json_string_value(json_object_get(ev->data, "status")) ?
+	    json_string_value(json_object_get(ev->data, "status")) : "",
+	    "ended") == 0)
+		return "chat.ended";
+	return "chat.event";
+}
+
+/* The event as clients see it, before it is read back from the table. */
+static json_t *
+new_event_json(const struct chat_event *ev, long long seq)
+{
+	json_t *o;
+
+	o = json_pack("{s:I, s:s, s:{s:s, s:s}}", "seq", (json_int_t)seq,
+	    "type", ev->type, "author", "kind", ev->author_kind,
+	    "name", ev->author_name ? ev->author_name : "");
+	if (ev->author_id)
+		json_object_set_new(json_object_get(o, "author"), "id",
+		    json_integer(ev->author_id));
+	if (ev->text != NULL)
+		json_object_set_new(o, "text", json_string(ev->text));
+	json_object_set_new(o, "private", json_boolean(ev->private_msg));
+	if (ev->data != NULL)
+		json_object_update_missing(o, ev->data);
+	return o;
+}
+
+enum db_rc
+chat_append(struct db *db, struct chat_lock *c, const struct chat_event *ev,
+    struct notes *notes, long long *seq)
+{
+	struct dbres	 res;
+	char		*js = NULL;
+	json_t		*fd;
+	enum db_rc	 rc;
+	long long	 s = c->last_seq + 1;
+	int		 i;
+
+	if (ev->data != NULL && (js = json_dumps(ev->data, JSON_COMPACT)) == NULL)
+		return DB_ERR;
+	rc = db_exec(db, STMT_EVENT_INSERT, NULL, "iissississ", c->id, s,
+	    ev->type, ev->author_kind, ev->author_id ? ev->author_id : 0LL,
+	    ev->author_name ? ev->author_name : "", ev->text,
+	    (long long)(ev->private_msg != 0), ev->client_id, js);
+	free(js);
+	if (rc != DB_OK)
+		return rc;
+	if ((rc = db_exec(db, STMT_CHAT_SET_SEQ, NULL, "isi", s,
+	    ev->author_kind, c->id)) != DB_OK)
+		return rc;
+	c->last_seq = s;
+	notes_add(notes, HUB_CHAT, c->id, s);
+	if (seq != NULL)
+		*seq = s;
+
+	/* The feeds of the agents in the chat, locked in id order. */
+	if ((rc = db_exec(db, STMT_PARTICIPANT_IDS, &res, "i", c->id)) != DB_OK)
+		return rc;
+	fd = json_pack("{s:o}", "event", new_event_json(ev, s));
+	for (i = 0; i < res.rows && rc == DB_OK; i++)
+		rc = feed_append(db, dbres_int(&res, i, 0), dbres_int(&res, i, 1),
+		    feed_type(ev), c->id, fd, notes, NULL);
+	json_decref(fd);
+	dbres_free(&res);
+	return rc;
+}
+
+enum db_rc
+feed_queue_changed(struct db *db, long long channel_id, const char *type,
+    long long chat_id, struct notes *notes)
+{
+	struct dbres	 res, cnt;
+	json_t		*data;
+	enum db_rc	 rc;
+	int		 i;
+
+	if ((rc = db_begin(db)) != DB_OK)
+		return rc;
+	if ((rc = db_exec(db, STMT_CHANNEL_RESPONDERS, &res, "i",
+	    channel_id)) != DB_OK)
+		goto fail;
+	rc = db_exec(db, STMT_CHANNEL_QUEUE_BUMP, NULL, "i", channel_id);
+	if (rc == DB_OK)
+		rc = db_exec(db, STMT_QUEUE_POSITION, &cnt, "ii", channel_id,
+		    (long long)9007199254740992LL);
+	if (rc != DB_OK) {
+		dbres_free(&res);
+		goto fail;
+	}
+	data = json_pack("{s:I}", "waiting", (json_int_t)dbres_int(&cnt, 0, 0));
+	dbres_free(&cnt);
+	for (i = 0; i < res.rows && rc == DB_OK; i++)
+		rc = feed_append(db, dbres_int(&res, i, 0), dbres_int(&res, i, 1),
+		    type, chat_id, data, notes, NULL);
+	json_decref(data);
+	dbres_free(&res);
+	if (rc != DB_OK)
+		goto fail;
+	if ((rc = db_commit(db)) != DB_OK)
+		return rc;
+	/* Widgets waiting in this queue see their position move. */
+	notes_add(notes, HUB_QUEUE, channel_id, LLONG_MAX);
+	return DB_OK;
+fail:
+	db_rollback(db);
+	return rc;
+}
+
+json_t *
+event_json(const struct dbres *res, int row, int agent_view)
+{
+	json_t		*o, *extra;
+	const char	*v;
+
+	o = json_pack("{s:I, s:s, s:s, s:{s:s, s:s}}",
+	    "seq", (json_int_t)dbres_int(res, row, 0),
+	    "type", dbres_str(res, row, 1),
+	    "at", dbres_str(res, row, 2),
+	    "author", "kind", dbres_str(res, row, 3),
+	    "name", dbres_str(res, row, 4));
+	if ((v = dbres_str(res, row, 5)) != NULL)
+		json_object_set_new(o, "text", json_string(v));
+	if ((v = dbres_str(res, row, 6)) != NULL &&
+	    (extra = json_loads(v, 0, NULL)) != NULL) {
+		json_object_update_missing(o, extra);
+		json_decref(extra);
+	}
+	if (agent_view) {
+		json_object_set_new(o, "private",
+		    json_boolean(dbres_int(res, row, 7)));
+		if (dbres_int(res, row, 8))
+			json_object_set_new(json_object_get(o, "author"), "id",
+			    json_integer(dbres_int(res, row, 8)));
+	}
+	return o;
+}
+
+json_t *
+chat_json(const struct dbres *res, int row)
+{
+	const char *ended = dbres_str(res, row, 8);
+
+	return json_pack("{s:I, s:s, s:{s:s, s:s, s:b}, s:s, s:I, s:s, s:n,"
+	    " s:s, s:o, s:I, s:s}",
+	    "id", (json_int_t)dbres_int(res, row, 0),
+	    "channel", dbres_str(res, row, 1),
+	    "customer", "name", dbres_str(res, row, 2),
+	    "email", dbres_str(res, row, 3), "verified", 0,
+	    "status", dbres_str(res, row, 4),
+	    "unread", (json_int_t)dbres_int(res, row, 5),
+	    "last_from", dbres_str(res, row, 6),
+	    "transfer",
+	    "started_at", dbres_str(res, row, 7),
+	    "ended_at", ended ? json_string(ended) : json_null(),
+	    "last_seq", (json_int_t)dbres_int(res, row, 9),
+	    "question", dbres_str(res, row, 10));
+}
+
+/* ---------------------------------------------------------------- *
+ * Chat actions
+ * ---------------------------------------------------------------- */
+
+#define TX_TRIES 5
+
+static enum act
+act_of(enum db_rc rc)
+{
+	return rc == DB_DOWN ? ACT_DOWN : ACT_ERR;
+}
+
+static enum act
+first_seq(struct db *db, long long id, const char *client_id, long long *seq)
+{
+	struct dbres res;
+
+	if (db_exec(db, STMT_EVENT_BY_CLIENT_ID, &res, "is", id,
+	    client_id) != DB_OK)
+		return ACT_DOWN;
+	if (res.rows != 1) {
+		dbres_free(&res);
+		return ACT_ERR;
+	}
+	*seq = dbres_int(&res, 0, 0);
+	dbres_free(&res);
+	return ACT_DUP;
+}
+
+static enum act
+post_once(struct db *db, long long id, const struct chat_event *ev,
+    long long *seq, struct notes *notes, enum db_rc *rc)
+{
+	struct chat_lock	 c;
+	struct chat_event	 e;
+
+	if ((*rc = db_begin(db)) != DB_OK)
+		return act_of(*rc);
+	if ((*rc = chat_lock(db, id, &c)) != DB_OK)
+		goto fail;
+	if (c.id == 0) {
+		db_rollback(db);
+		return ACT_NOT_FOUND;
+	}
+	if (strcmp(c.status, "ended") == 0) {
+		db_rollback(db);
+		/* A retried send of a message that made it before the end. */
+		if (ev->client_id != NULL &&
+		    first_seq(db, id, ev->client_id, seq) == ACT_DUP)
+			return ACT_DUP;
+		return ACT_ENDED;
+	}
+	/* A customer's events carry the name given in the pre-chat form. */
+	e = *ev;
+	if (e.author_name == NULL)
+		e.author_name = c.customer_name;
+	*rc = chat_append(db, &c, &e, notes, seq);
+	if (*rc == DB_DUP) {
+		db_rollback(db);
+		return first_seq(db, id, ev->client_id, seq);
+	}
+	if (*rc != DB_OK)
+		goto fail;
+	if ((*rc = db_commit(db)) != DB_OK)
+		return act_of(*rc);
+	return ACT_OK;
+fail:
+	db_rollback(db);
+	return act_of(*rc);
+}
+
+enum act
+chat_post(struct db *db, long long id, const struct chat_event *ev,
+    long long *seq)
+{
+	struct notes	 notes;
+	enum db_rc	 rc = DB_OK;
+	enum act	 a = ACT_ERR;
+	int		 i;
+
+	for (i = 0; i < TX_TRIES; i++) {
+		notes.n = 0;
+		a = post_once(db, id, ev, seq, &notes, &rc);
+		if (!(a == ACT_ERR && rc == DB_RETRY))
+			break;
+	}
+	if (a == ACT_OK)
+		notes_send(&notes);
+	return a;
+}
+
+static enum act
+end_once(struct db *db, long long id, const struct chat_event *ev,
+    struct notes *notes, enum db_rc *rc, long long *queued_channel)
+{
+	struct chat_lock	 c;
+	struct chat_event	 e;
+
+	if ((*rc = db_begin(db)) != DB_OK)
+		return act_of(*rc);
+	if ((*rc = chat_lock(db, id, &c)) != DB_OK)
+		goto fail;
+	if (c.id == 0) {
+		db_rollback(db);
+		return ACT_NOT_FOUND;
+	}
+	if (strcmp(c.status, "ended") == 0) {
+		db_rollback(db);
+		return ACT_OK;
+	}
+	e = *ev;
+	if (e.author_name == NULL)
+		e.author_name = c.customer_name;
+	if ((*rc = db_exec(db, STMT_CHAT_END, NULL, "i", id)) != DB_OK ||
+	    (*rc = chat_append(db, &c, &e, notes, NULL)) != DB_OK)
+		goto fail;
+	if ((*rc = db_commit(db)) != DB_OK)
+		return act_of(*rc);
+	if (strcmp(c.status, "queued") == 0)
+		*queued_channel = c.channel_id;
+	return ACT_OK;
+fail:
+	db_rollback(db);
+	return act_of(*rc);
+}
+
+enum act
+chat_end(struct db *db, long long id, const char *by_kind, long long by_id,
+    const char *by_name)
+{
+	struct chat_event	 ev;
+	struct notes		 notes;
+	enum db_rc		 rc = DB_OK;
+	enum act		 a = ACT_ERR;
+	long long		 queued_channel = 0;
+	int			 i;
+
+	memset(&ev, 0, sizeof(ev));
+	ev.type = "status";
+	ev.author_kind = by_kind;
+	ev.author_id = by_id;
+	ev.author_name = by_name;
+	ev.data = json_pack("{s:s, s:s}", "status", "ended", "by", by_kind);
+	for (i = 0; i < TX_TRIES; i++) {
+		notes.n = 0;
+		a = end_once(db, id, &ev, &notes, &rc, &queued_channel);
+		if (!(a == ACT_ERR && rc == DB_RETRY))
+			break;
+	}
+	json_decref(ev.data);
+	if (a != ACT_OK)
+		return a;
+	notes_send(&notes);
+	/* Leaving the queue moves everyone behind: a second transaction. */
+	if (queued_channel != 0) {
+		notes.n = 0;
+		if (feed_queue_changed(db, queued_channel, "queue.changed", 0,
+		    &notes) == DB_OK)
+			notes_send(&notes);
+	}
+	return ACT_OK;
+}
