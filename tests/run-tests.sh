@@ -5,14 +5,17 @@
 # non-zero when anything failed.
 #   TEST_PORT   main port of the test stack (default 8090; the nodes get +1, +2)
 #   TEST_TIMEOUT  seconds for the whole node test run (default 1800)
+#   TEST_DIR    the stack folder (default var/test)
+#   SNAK_BIN    another binary than cgi-bin/snak (debugging; tests/stack.sh too)
 set -u
 
 cd "$(dirname "$0")/.." || exit 1
 ROOT=$(pwd)
-DIR=var/test
+DIR=${TEST_DIR:-var/test}
 PORT=${TEST_PORT:-8090}
 NODES=2
-OUT=var/test-results
+OUT=${TEST_DIR:-var/test}-results
+SNAK=${SNAK_BIN:-cgi-bin/snak}
 ADMIN_PW=test-admin-pw
 
 passed=0 failed=0 skipped=0
@@ -34,6 +37,12 @@ trap 'exit 143' TERM
 # sum_matches FILE REGEX: the sum of the first number on every line matching REGEX
 sum_matches() {
 	grep -E "$2" "$1" 2>/dev/null | sed -E 's/[^0-9]*([0-9]+).*/\1/' |
+		awk '{ s += $1 } END { print s + 0 }'
+}
+
+# last_num FILE REGEX: the first number on the last line matching REGEX (0 if none)
+last_num() {
+	grep -E "$2" "$1" 2>/dev/null | tail -n 1 | sed -E 's/[^0-9]*([0-9]+).*/\1/' |
 		awk '{ s += $1 } END { print s + 0 }'
 }
 
@@ -65,7 +74,7 @@ if ! sh tests/stack.sh start "$DIR" "$PORT" "$NODES"; then
 else
 	# shellcheck disable=SC1091
 	. "$DIR/snak.env"
-	if SNAK_ADMIN_PASSWORD=$ADMIN_PW cgi-bin/snak bootstrap; then
+	if SNAK_ADMIN_PASSWORD=$ADMIN_PW "$SNAK" bootstrap; then
 		stack_ok=1
 	else
 		echo "run-tests: cgi-bin/snak bootstrap failed"
@@ -90,17 +99,24 @@ else
 	SNAK_ROOT=$ROOT
 	SNAK_ADMIN_PASSWORD=$ADMIN_PW
 	export SNAK_URL SNAK_NODE_URLS SNAK_STACK_DIR SNAK_ROOT SNAK_ADMIN_PASSWORD
-	# spec for people, TAP into a file for the counts below
+	# spec for people (its closing counts are read below), TAP into a file
+	# as a second source.  --test-force-exit: a handle left open by a test
+	# must not keep the run alive (it cuts the end of the TAP file, hence spec).
 	# shellcheck disable=SC2086
-	timeout -k 10 "${TEST_TIMEOUT:-1800}" node --test --test-concurrency=1 --test-force-exit \
-		--test-timeout=180000 \
-		--test-reporter=spec --test-reporter-destination=stdout \
-		--test-reporter=tap --test-reporter-destination="$OUT/node.tap" \
-		$files < /dev/null
-	rc=$?
-	np=$(sum_matches "$OUT/node.tap" '^# pass [0-9]+')
-	nf=$(sum_matches "$OUT/node.tap" '^# (fail|cancelled) [0-9]+')
-	ns=$(sum_matches "$OUT/node.tap" '^# skipped [0-9]+')
+	{
+		timeout -k 10 "${TEST_TIMEOUT:-1800}" node --test --test-concurrency=1 --test-force-exit \
+			--test-timeout=180000 \
+			--test-reporter=spec --test-reporter-destination=stdout \
+			--test-reporter=tap --test-reporter-destination="$OUT/node.tap" \
+			$files < /dev/null
+		echo $? > "$OUT/node.rc"
+	} 2>&1 | tee "$OUT/node.out"
+	rc=$(cat "$OUT/node.rc")
+	src="$OUT/node.out" pre='ℹ '
+	if ! grep -q '^ℹ pass [0-9]' "$src"; then src="$OUT/node.tap" pre='# '; fi
+	np=$(last_num "$src" "^${pre}pass [0-9]+")
+	nf=$(( $(last_num "$src" "^${pre}fail [0-9]+") + $(last_num "$src" "^${pre}cancelled [0-9]+") ))
+	ns=$(last_num "$src" "^${pre}skipped [0-9]+")
 	if [ "$rc" = 124 ] || [ "$rc" = 137 ]; then
 		echo "run-tests: the node tests took longer than ${TEST_TIMEOUT:-1800} s and were stopped"
 		nf=$((nf + 1))
