@@ -380,7 +380,7 @@ api_agent_next(struct req *r)
 	notes_send(&notes);
 	notes.n = 0;
 	if (feed_queue_changed(r->db, channel_id, "queue.changed", 0,
-	    &notes) == DB_OK)
+	    1, &notes) == DB_OK)
 		notes_send(&notes);
 	if (load_chat(r, id, &res) == -1)
 		return HANDLER_DONE;

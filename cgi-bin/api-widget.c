@@ -170,7 +170,7 @@ api_widget_chat_new(struct req *r)
 	notes_send(&notes);
 	notes.n = 0;
 	if (feed_queue_changed(r->db, channel_id, "chat.queued", id,
-	    &notes) == DB_OK)
+	    0, &notes) == DB_OK)
 		notes_send(&notes);
 	send_json(r, 201, json_pack("{s:{s:I, s:s, s:I}, s:s}",
 	    "chat", "id", (json_int_t)id, "status", "queued", "queue_position",
@@ -209,11 +209,8 @@ read_state(struct req *r, struct wstate *s)
 	s->last_seq = dbres_int(&res, 0, 1);
 	s->channel_id = dbres_int(&res, 0, 2);
 	s->queue_version = dbres_int(&res, 0, 3);
+	s->position = dbres_int(&res, 0, 4);
 	dbres_free(&res);
-	s->position = 0;
-	if (strcmp(s->status, "queued") == 0 &&
-	    (s->position = queue_position(r->db, s->channel_id, r->chat_id)) < 0)
-		return -1;
 	return 0;
 }
 

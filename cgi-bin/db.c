@@ -112,8 +112,12 @@ static const char *const stmts[STMT__MAX] = {
 	"WHERE id = ?",
 	/* STMT_CHAT_BY_TOKEN */
 	"SELECT id FROM chats WHERE id = ? AND token_hash = ?",
-	/* STMT_CHAT_WIDGET_STATE: last_seq first, then events up to it */
-	"SELECT c.status, c.last_seq, c.channel_id, ch.queue_version "
+	/* STMT_CHAT_WIDGET_STATE: last_seq first, then events up to it; the
+	 * queue position in the same statement, so status and place agree */
+	"SELECT c.status, c.last_seq, c.channel_id, ch.queue_version, "
+	"IF(c.status = 'queued', (SELECT COUNT(*) FROM chats q "
+	"WHERE q.channel_id = c.channel_id AND q.status = 'queued' "
+	"AND q.id <= c.id), 0) "
 	"FROM chats c JOIN channels ch ON ch.id = c.channel_id WHERE c.id = ?",
 	/* STMT_CHAT_AGENTS */
 	"SELECT u.name FROM chat_participants p JOIN users u ON u.id = p.user_id "
@@ -130,6 +134,9 @@ static const char *const stmts[STMT__MAX] = {
 	/* STMT_QUEUE_POSITION */
 	"SELECT COUNT(*) FROM chats WHERE channel_id = ? AND status = 'queued' "
 	"AND id <= ?",
+	/* STMT_QUEUE_STATE: how many wait, and the version that says so */
+	"SELECT (SELECT COUNT(*) FROM chats WHERE channel_id = ch.id "
+	"AND status = 'queued'), ch.queue_version FROM channels ch WHERE ch.id = ?",
 	/* STMT_QUEUE_NEXT: the oldest queued chat of my channels */
 	"SELECT c.id FROM chats c WHERE c.status = 'queued' AND c.channel_id IN "
 	"(SELECT channel_id FROM channel_members WHERE user_id = ? "

@@ -6,7 +6,6 @@
  * chat first, then users in id order, so transactions cannot wait on each
  * other in a cycle.
  */
-#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -155,11 +154,12 @@ chat_append(struct db *db, struct chat_lock *c, const struct chat_event *ev,
 
 enum db_rc
 feed_queue_changed(struct db *db, long long channel_id, const char *type,
-    long long chat_id, struct notes *notes)
+    long long chat_id, int left, struct notes *notes)
 {
 	struct dbres	 res, cnt;
 	json_t		*data;
 	enum db_rc	 rc;
+	long long	 version;
 	int		 i;
 
 	if ((rc = db_begin(db)) != DB_OK)
@@ -167,15 +167,16 @@ feed_queue_changed(struct db *db, long long channel_id, const char *type,
 	if ((rc = db_exec(db, STMT_CHANNEL_RESPONDERS, &res, "i",
 	    channel_id)) != DB_OK)
 		goto fail;
-	rc = db_exec(db, STMT_CHANNEL_QUEUE_BUMP, NULL, "i", channel_id);
+	if (left)
+		rc = db_exec(db, STMT_CHANNEL_QUEUE_BUMP, NULL, "i", channel_id);
 	if (rc == DB_OK)
-		rc = db_exec(db, STMT_QUEUE_POSITION, &cnt, "ii", channel_id,
-		    (long long)9007199254740992LL);
+		rc = db_exec(db, STMT_QUEUE_STATE, &cnt, "i", channel_id);
 	if (rc != DB_OK) {
 		dbres_free(&res);
 		goto fail;
 	}
 	data = json_pack("{s:I}", "waiting", (json_int_t)dbres_int(&cnt, 0, 0));
+	version = dbres_int(&cnt, 0, 1);
 	dbres_free(&cnt);
 	for (i = 0; i < res.rows && rc == DB_OK; i++)
 		rc = feed_append(db, dbres_int(&res, i, 0), dbres_int(&res, i, 1),
@@ -187,7 +188,8 @@ feed_queue_changed(struct db *db, long long channel_id, const char *type,
 	if ((rc = db_commit(db)) != DB_OK)
 		return rc;
 	/* Widgets waiting in this queue see their position move. */
-	notes_add(notes, HUB_QUEUE, channel_id, LLONG_MAX);
+	if (left)
+		notes_add(notes, HUB_QUEUE, channel_id, version);
 	return DB_OK;
 fail:
 	db_rollback(db);
@@ -401,7 +403,7 @@ chat_end(struct db *db, long long id, const char *by_kind, long long by_id,
 	if (queued_channel != 0) {
 		notes.n = 0;
 		if (feed_queue_changed(db, queued_channel, "queue.changed", 0,
-		    &notes) == DB_OK)
+		    1, &notes) == DB_OK)
 			notes_send(&notes);
 	}
 	return ACT_OK;

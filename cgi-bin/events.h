@@ -69,10 +69,12 @@ enum db_rc feed_append(struct db *, long long user_id, long long cur,
  * In a transaction of its own (so it holds no other locks and cannot
  * deadlock): tells every agent who answers channel `channel_id` that its
  * queue changed (`type`: chat.queued with the chat, or queue.changed;
- * both carry `waiting`), and bumps the channel's queue_version.
+ * both carry `waiting`). When a chat `left` the queue, the places behind
+ * it move: the channel's queue_version is bumped and queued widgets wake.
+ * A chat joining at the end moves no one, so it wakes no widget.
  */
 enum db_rc feed_queue_changed(struct db *, long long channel_id,
-	    const char *type, long long chat_id, struct notes *);
+	    const char *type, long long chat_id, int left, struct notes *);
 
 /* JSON of row `row` of STMT_EVENTS_PUBLIC / STMT_EVENTS_ALL. */
 json_t	*event_json(const struct dbres *, int row, int agent_view);
