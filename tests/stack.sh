@@ -296,6 +296,25 @@ nginx_render() {
 	mv "$DIR/nginx/$NGINX_CONF.new" "$DIR/nginx/$NGINX_CONF"
 }
 
+# port_free PORT: nothing accepts connections on 127.0.0.1:PORT.  Checked
+# before nginx starts because `listen ... reuseport` lets a second nginx bind
+# a port that another one uses, and the two would share its requests.
+port_free() {
+	curl -s -o /dev/null --max-time 2 "http://127.0.0.1:$1/" && return 1
+	[ $? = 7 ]	# 7: could not connect
+}
+
+# ports_free PORT NODES: PORT, and PORT+1..PORT+NODES when NODES > 1
+ports_free() {
+	i=0
+	while [ $i -le "$2" ]; do
+		[ $i = 0 ] || [ "$2" -gt 1 ] || break
+		port_free $(($1 + i)) ||
+			die "port $(($1 + i)) is in use (another stack? sh tests/stack.sh status DIR tells)"
+		i=$((i + 1))
+	done
+}
+
 nginx_start() {
 	p=$(pid_of "$DIR/nginx/logs/nginx.pid" nginx)
 	[ -z "$p" ] || nginx_stop
@@ -337,6 +356,7 @@ stack_start() {
 	# nodes of an earlier start with more nodes, and an earlier nginx
 	for i in $(nodes_of); do node_stop "$i" TERM; done
 	nginx_stop
+	ports_free "$port" "$nodes"
 	printf 'PORT=%s\nNODES=%s\n' "$port" "$nodes" > "$DIR/stack.conf"
 
 	db_start
