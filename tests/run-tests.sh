@@ -51,14 +51,23 @@ echo "=== unit tests"
 if make -n unit > /dev/null 2>&1; then
 	{ make --no-print-directory unit; echo $? > "$OUT/unit.rc"; } 2>&1 | tee "$OUT/unit.log"
 	rc=$(cat "$OUT/unit.rc")
-	up=$(sum_matches "$OUT/unit.log" '^\[  PASSED  \] [0-9]+ test')
-	uf=$(sum_matches "$OUT/unit.log" '^\[  FAILED  \] [0-9]+ test')
+	line=$(grep -E '^[0-9]+ passed, [0-9]+ failed' "$OUT/unit.log" | tail -n 1)
+	if [ -n "$line" ]; then
+		# the unit runner's own total (it also counts crashed programs)
+		up=${line%% passed*}
+		uf=${line#*passed, } uf=${uf%% failed*}
+	else
+		# cmocka's lines, added up over all test programs
+		up=$(sum_matches "$OUT/unit.log" '^\[  PASSED  \] [0-9]+ test')
+		uf=$(sum_matches "$OUT/unit.log" '^\[  FAILED  \] [0-9]+ test')
+	fi
+	us=$(sum_matches "$OUT/unit.log" '^\[  SKIPPED \] [0-9]+ test')
 	if [ "$rc" != 0 ] && [ "$uf" = 0 ]; then
 		echo "run-tests: make unit failed (exit $rc) without a failed test count; counted as 1 failure"
 		uf=1
 	fi
-	echo "unit: $up passed, $uf failed"
-	passed=$((passed + up)) failed=$((failed + uf))
+	echo "unit: $up passed, $uf failed, $us skipped"
+	passed=$((passed + up)) failed=$((failed + uf)) skipped=$((skipped + us))
 else
 	echo "run-tests: no 'unit' target in the Makefile yet: unit tests skipped"
 fi
