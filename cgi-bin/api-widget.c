@@ -306,11 +306,14 @@ api_widget_message(struct req *r)
 {
 	struct chat_event	 ev;
 	long long		 seq = 0;
+	enum act		 a;
 
 	if (api_read_message(r, &ev, 0) == -1)
 		return HANDLER_DONE;
 	ev.author_kind = "customer";	/* named by chat_post */
-	api_send_act(r, chat_post(r->db, r->chat_id, &ev, &seq), seq, 201);
+	/* Not in one expression: argument order is unspecified in C. */
+	a = chat_post(r->db, r->chat_id, &ev, &seq);
+	api_send_act(r, a, seq, 201);
 	return HANDLER_DONE;
 }
 
