@@ -26,6 +26,11 @@ function watch(page, label, sink) {
   page.on('pageerror', (e) => sink.push(`${label} pageerror: ${e.message}`));
   page.on('console', (m) => { if (m.type() === 'error') sink.push(`${label} console: ${m.text()}`); });
   page.on('dialog', (d) => d.accept());
+  page.on('response', (r) => {
+    if (r.status() >= 400 && r.url().includes('/api/')) {
+      sink.push(`${label} ${r.request().method()} ${r.url()} -> ${r.status()} ${r.request().postData() || ''}`);
+    }
+  });
 }
 
 async function until(fn, what, ms = WAIT) {
@@ -53,7 +58,12 @@ async function agentLogin(ctx, username, password, errs) {
   await page.locator('#login-submit').click();
   await page.waitForURL(/\/agent(\?|#|$)/, { timeout: WAIT });
   await page.locator('#status-select').waitFor({ timeout: WAIT });
+  await until(async () => (await page.locator('#me-name').innerText()).trim().length > 0, 'the agent page loaded (#me-name)');
+  const put = page.waitForResponse((r) => r.url().endsWith('/api/v1/agent/me/status') && r.request().method() === 'PUT',
+    { timeout: WAIT });
   await page.locator('#status-select').selectOption('present');
+  const res = await put;
+  assert.equal(res.status(), 200, `PUT /me/status from the status select: ${res.status()} ${await res.text()}`);
   await until(async () => (await page.locator('#status-select').inputValue()) === 'present', 'status present');
   return page;
 }
@@ -146,14 +156,14 @@ test('a customer and an agent chat through the widget and the agent page', async
     // Agent replies with Enter; the customer sees it without reloading.
     await agent.locator('#input').fill(reply);
     await agent.locator('#input').press('Enter');
-    await cust.frame.locator('#log .msg.from-agent .msg-text', { hasText: reply }).waitFor({ timeout: WAIT });
+    await cust.frame.locator('#log .msg.from-agent .msg-text', { hasText: reply }).first().waitFor({ timeout: WAIT });
     assert.equal(await agent.locator('#input').inputValue(), '', 'the agent input is emptied after sending');
 
     // The customer answers; the agent sees it without reloading.
     await cust.frame.locator('#input').fill(answer);
     await cust.frame.locator('#input').press('Enter');
-    await agent.locator('#log .msg.from-customer .msg-text', { hasText: answer }).waitFor({ timeout: WAIT });
-    await cust.frame.locator('#log .msg.from-customer .msg-text', { hasText: answer }).waitFor({ timeout: WAIT });
+    await agent.locator('#log .msg.from-customer .msg-text', { hasText: answer }).first().waitFor({ timeout: WAIT });
+    await cust.frame.locator('#log .msg.from-customer .msg-text', { hasText: answer }).first().waitFor({ timeout: WAIT });
 
     // Each message shows once on each side.
     for (const [page, label] of [[agent, 'agent'], [custFrame, 'customer']]) {
@@ -234,16 +244,16 @@ test('reloading the page resumes the chat with each message once', async () => {
     const hello = `Agent hello ${s}`;
     const m = await agentSay(agentSess, chatId, hello);
     assert.equal(m.status, 201);
-    await frame.locator('#log .msg-text', { hasText: hello }).waitFor({ timeout: WAIT });
+    await frame.locator('#log .msg-text', { hasText: hello }).first().waitFor({ timeout: WAIT });
 
     await page.reload();
     if (!(await page.locator('#snak-frame').isVisible())) await page.locator('#snak-button').click({ timeout: WAIT });
     frame = page.frameLocator('#snak-frame');
     await frame.locator('#chat').waitFor({ state: 'visible', timeout: WAIT });
-    await frame.locator('#log .msg-text', { hasText: hello }).waitFor({ timeout: WAIT });
+    await frame.locator('#log .msg-text', { hasText: hello }).first().waitFor({ timeout: WAIT });
     const after1 = `After reload ${s}`;
     await agentSay(agentSess, chatId, after1);
-    await frame.locator('#log .msg-text', { hasText: after1 }).waitFor({ timeout: WAIT });
+    await frame.locator('#log .msg-text', { hasText: after1 }).first().waitFor({ timeout: WAIT });
     for (const text of [customer.question, hello, after1]) {
       assert.equal(await frame.locator('#log .msg-text', { hasText: text }).count(), 1, `"${text}" once after the reload`);
     }
