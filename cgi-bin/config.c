@@ -94,6 +94,17 @@ load_file(const char *path)
 	}
 	while (fgets(line, sizeof(line), f) != NULL) {
 		n++;
+		/* A line longer than the buffer is an error as a whole, never
+		 * read on as if its tail were a line of its own. */
+		if (strchr(line, '\n') == NULL && !feof(f)) {
+			int c;
+
+			while ((c = fgetc(f)) != EOF && c != '\n')
+				;
+			fprintf(stderr, "snak: %s:%d: line too long\n", path, n);
+			rc = -1;
+			continue;
+		}
 		k = trim(line);
 		if (*k == '\0' || *k == '#')
 			continue;

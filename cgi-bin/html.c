@@ -77,7 +77,7 @@ int
 html_header_ok(const char *s)
 {
 	for (; *s != '\0'; s++)
-		if ((unsigned char)*s < 0x20 && *s != '\t')
+		if (((unsigned char)*s < 0x20 && *s != '\t') || *s == 0x7f)
 			return 0;
 	return 1;
 }
