@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "buf.h"
+#include "config.h"
 #include "html.h"
 #include "log.h"
 #include "request.h"
@@ -172,7 +173,8 @@ response_flush(struct req *r)
 		buf_puts(&h, "Cache-Control: no-store\r\n");
 	if (r->https)
 		buf_puts(&h, "Strict-Transport-Security: max-age=31536000\r\n");
-	buf_printf(&h, "X-Request-Id: %s\r\n", r->rid);
+	/* Which process answered: for operators and the two-node tests. */
+	buf_printf(&h, "X-Request-Id: %s\r\nX-Snak-Node: %s\r\n", r->rid, cfg.node);
 	buf_append(&h, r->head.p ? r->head.p : "", r->head.len);
 	if (r->status != 204 && r->status != 304)
 		buf_printf(&h, "Content-Length: %lu\r\n", (unsigned long)r->out.len);
