@@ -317,26 +317,36 @@ static void
 test_load_long_line(void **state)
 {
 	char	 text[2200];
-	size_t	 n;
 
 	(void)state;
 	/*
-	 * BUG (cgi-bin/config.c load_file): lines are read with
-	 * fgets(line, 1024), so a line longer than 1023 bytes is taken as two
-	 * lines. A comment of 1023 bytes followed by "db_host=evil" on the same
-	 * line sets db_host to "evil" (and config_load returns 0); expected: the
-	 * whole line is a comment (or the load fails on an over-long line).
-	 * Left out of the count until config.c is fixed; remove the skip() then.
+	 * A line longer than config.c's 1024-byte line buffer used to be read
+	 * as two lines, so the tail of a long comment could set db_host (found
+	 * by this test, fixed in 1fe2e65). Now the long line is an error as a
+	 * whole and the lines after it still count.
 	 */
-	skip();
 	text[0] = '#';
-	n = 1022;
-	memset(text + 1, 'x', n);
-	snprintf(text + 1 + n, sizeof(text) - 1 - n, "db_host=evil\n");
+	memset(text + 1, 'x', 1022);
+	snprintf(text + 1023, sizeof(text) - 1023, "db_host=evil\nnode = after\n");
 	write_config(text);
 	assert_int_equal(setenv("SNAK_CONFIG", path, 1), 0);
-	config_load();
-	assert_string_not_equal(cfg.db_host, "evil");
+	assert_int_equal(config_load(), -1);
+	assert_string_equal(cfg.db_host, "localhost");
+	assert_string_equal(cfg.node, "after");
+
+	/* A long value is refused the same way, never cut short. */
+	snprintf(text, sizeof(text), "db_password = %01500d\ndb_port = 3312\n", 1);
+	write_config(text);
+	assert_int_equal(config_load(), -1);
+	assert_string_equal(cfg.db_password, "");
+	assert_int_equal(cfg.db_port, 3312);
+
+	/* Long enough to need the buffer's last byte, but not longer. */
+	memset(text, ' ', 1000);
+	snprintf(text + 1000, sizeof(text) - 1000, "node=n\n");	/* 1007 bytes */
+	write_config(text);
+	assert_int_equal(config_load(), 0);
+	assert_string_equal(cfg.node, "n");
 }
 
 #define T(f) cmocka_unit_test_setup_teardown(f, setup, teardown)
