@@ -14,6 +14,9 @@ log_set_node(const char *name)
 	snprintf(node, sizeof(node), "%s", name);
 }
 
+static void vlog(const char *, const char *, const char *, va_list)
+    __attribute__((format(printf, 3, 0)));
+
 static void
 vlog(const char *level, const char *rid, const char *fmt, va_list ap)
 {
