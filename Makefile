@@ -30,6 +30,7 @@ OBJS = \
 	cgi-bin/auth.o \
 	cgi-bin/events.o \
 	cgi-bin/hub.o \
+	cgi-bin/queue.o \
 	cgi-bin/routes.o \
 	cgi-bin/serve.o \
 	cgi-bin/api.o \

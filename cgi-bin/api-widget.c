@@ -15,6 +15,7 @@
 #include "events.h"
 #include "html.h"
 #include "hub.h"
+#include "queue.h"
 #include "request.h"
 #include "response.h"
 #include "routes.h"
@@ -68,18 +69,37 @@ api_widget_channel(struct req *r)
 	return HANDLER_DONE;
 }
 
-static long long
-queue_position(struct db *db, long long channel_id, long long chat_id)
-{
-	struct dbres	 res;
-	long long	 n = -1;
+/* The chat's state as the widget polls it. */
+struct wstate {
+	char		 status[8];
+	long long	 last_seq;
+	long long	 channel_id;
+	long long	 queue_version;
+	long long	 position;	/* 0 unless queued */
+};
 
-	if (db_exec(db, STMT_QUEUE_POSITION, &res, "ii", channel_id,
-	    chat_id) == DB_OK) {
-		n = dbres_int(&res, 0, 0);
+static int
+read_state(struct req *r, struct wstate *s)
+{
+	struct dbres res;
+
+	if (db_exec(r->db, STMT_CHAT_WIDGET_STATE, &res, "i", r->chat_id) != DB_OK)
+		return -1;
+	if (res.rows != 1) {
 		dbres_free(&res);
+		return -1;
 	}
-	return n;
+	snprintf(s->status, sizeof(s->status), "%s", dbres_str(&res, 0, 0));
+	s->last_seq = dbres_int(&res, 0, 1);
+	s->channel_id = dbres_int(&res, 0, 2);
+	s->queue_version = dbres_int(&res, 0, 3);
+	dbres_free(&res);
+	s->position = 0;
+	if (strcmp(s->status, "queued") == 0 &&
+	    (s->position = queue_position(r->db, s->channel_id,
+	    s->queue_version, r->chat_id)) < 0)
+		return -1;
+	return 0;
 }
 
 /* Checks the pre-chat form; the 422 `fields` as API.md names them. */
@@ -122,6 +142,7 @@ api_widget_chat_new(struct req *r)
 	struct chat_lock	 c;
 	struct chat_event	 ev;
 	struct notes		 notes = { 0 };
+	struct wstate		 s;
 	json_t			*fields;
 	long long		 channel_id, id;
 	enum db_rc		 rc;
@@ -172,9 +193,14 @@ api_widget_chat_new(struct req *r)
 	if (feed_queue_changed(r->db, channel_id, "chat.queued", id,
 	    0, &notes) == DB_OK)
 		notes_send(&notes);
+	r->chat_id = id;
+	if (read_state(r, &s) == -1) {
+		send_db_down(r);
+		return HANDLER_DONE;
+	}
 	send_json(r, 201, json_pack("{s:{s:I, s:s, s:I}, s:s}",
-	    "chat", "id", (json_int_t)id, "status", "queued", "queue_position",
-	    (json_int_t)queue_position(r->db, channel_id, id), "token", token));
+	    "chat", "id", (json_int_t)id, "status", s.status, "queue_position",
+	    (json_int_t)s.position, "token", token));
 	return HANDLER_DONE;
 fail:
 	db_rollback(r->db);
@@ -183,35 +209,6 @@ fail:
 	else
 		send_error(r, 500, "internal", "The chat could not be started.");
 	return HANDLER_DONE;
-}
-
-/* The chat's state as the widget polls it. */
-struct wstate {
-	char		 status[8];
-	long long	 last_seq;
-	long long	 channel_id;
-	long long	 queue_version;
-	long long	 position;	/* 0 unless queued */
-};
-
-static int
-read_state(struct req *r, struct wstate *s)
-{
-	struct dbres res;
-
-	if (db_exec(r->db, STMT_CHAT_WIDGET_STATE, &res, "i", r->chat_id) != DB_OK)
-		return -1;
-	if (res.rows != 1) {
-		dbres_free(&res);
-		return -1;
-	}
-	snprintf(s->status, sizeof(s->status), "%s", dbres_str(&res, 0, 0));
-	s->last_seq = dbres_int(&res, 0, 1);
-	s->channel_id = dbres_int(&res, 0, 2);
-	s->queue_version = dbres_int(&res, 0, 3);
-	s->position = dbres_int(&res, 0, 4);
-	dbres_free(&res);
-	return 0;
 }
 
 /* GET /chats/{id}: {id, status, queue_position, agents, last_seq}. */

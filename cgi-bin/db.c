@@ -23,13 +23,14 @@
 #define TS(col) "DATE_FORMAT(" col ", '%Y-%m-%dT%H:%i:%s.%fZ')"
 
 /* The columns of a chat in the agent's lists (see events.c chat_json). */
-#define CHAT_COLS \
+#define CHAT_COLS_UNREAD(unread) \
 	"c.id, ch.slug, c.customer_name, c.customer_email, c.status, " \
+	unread ", c.last_from, " TS("c.created_at") ", " TS("c.ended_at") ", " \
+	"c.last_seq, c.question, c.agent_id, c.channel_id "
+#define CHAT_COLS CHAT_COLS_UNREAD( \
 	"(SELECT COUNT(*) FROM chat_events e WHERE e.chat_id = c.id " \
 	" AND e.seq > c.agent_read_seq AND e.author_kind = 'customer' " \
-	" AND e.type = 'message'), " \
-	"c.last_from, " TS("c.created_at") ", " TS("c.ended_at") ", " \
-	"c.last_seq, c.question, c.agent_id, c.channel_id "
+	" AND e.type = 'message')")
 
 static const char *const stmts[STMT__MAX] = {
 	/* STMT_PING */
@@ -107,17 +108,14 @@ static const char *const stmts[STMT__MAX] = {
 	/* STMT_CHAT_LOCK */
 	"SELECT status, last_seq, channel_id, agent_id, customer_name "
 	"FROM chats WHERE id = ? FOR UPDATE",
-	/* STMT_CHAT_SET_SEQ */
-	"UPDATE chats SET last_seq = ?, last_from = ?, changed_at = NOW(6) "
-	"WHERE id = ?",
+	/* STMT_CHAT_SET_SEQ: the chat's agent writing has read all before */
+	"UPDATE chats SET last_seq = ?, last_from = ?, changed_at = NOW(6), "
+	"agent_read_seq = IF(agent_id = ?, ?, agent_read_seq) WHERE id = ?",
 	/* STMT_CHAT_BY_TOKEN */
 	"SELECT id FROM chats WHERE id = ? AND token_hash = ?",
 	/* STMT_CHAT_WIDGET_STATE: last_seq first, then events up to it; the
-	 * queue position in the same statement, so status and place agree */
-	"SELECT c.status, c.last_seq, c.channel_id, ch.queue_version, "
-	"IF(c.status = 'queued', (SELECT COUNT(*) FROM chats q "
-	"WHERE q.channel_id = c.channel_id AND q.status = 'queued' "
-	"AND q.id <= c.id), 0) "
+	 * queue version in the same statement, so status and place agree */
+	"SELECT c.status, c.last_seq, c.channel_id, ch.queue_version "
 	"FROM chats c JOIN channels ch ON ch.id = c.channel_id WHERE c.id = ?",
 	/* STMT_CHAT_AGENTS */
 	"SELECT u.name FROM chat_participants p JOIN users u ON u.id = p.user_id "
@@ -131,9 +129,14 @@ static const char *const stmts[STMT__MAX] = {
 	/* STMT_CHAT_AGENT_READ */
 	"UPDATE chats SET agent_read_seq = last_seq "
 	"WHERE id = ? AND agent_id = ? AND agent_read_seq < last_seq",
-	/* STMT_QUEUE_POSITION */
+	/* STMT_QUEUE_IDS: the queue in order (queue.c snapshots) */
+	"SELECT id FROM chats WHERE channel_id = ? AND status = 'queued' "
+	"ORDER BY id LIMIT 1000000",
+	/* STMT_QUEUE_TAIL: queued chats with ? < id <= ? */
 	"SELECT COUNT(*) FROM chats WHERE channel_id = ? AND status = 'queued' "
-	"AND id <= ?",
+	"AND id > ? AND id <= ?",
+	/* STMT_CHAT_AGENT: whose chat it is (the common case of a check) */
+	"SELECT agent_id FROM chats WHERE id = ?",
 	/* STMT_QUEUE_STATE: how many wait, and the version that says so */
 	"SELECT (SELECT COUNT(*) FROM chats WHERE channel_id = ch.id "
 	"AND status = 'queued'), ch.queue_version FROM channels ch WHERE ch.id = ?",
@@ -188,8 +191,9 @@ static const char *const stmts[STMT__MAX] = {
 	/* STMT_CHATS_ACTIVE */
 	"SELECT " CHAT_COLS "FROM chats c JOIN channels ch ON ch.id = c.channel_id "
 	"WHERE c.agent_id = ? AND c.status = 'active' ORDER BY c.id",
-	/* STMT_CHATS_RECENT: ended in the last 8 hours (index agent) */
-	"SELECT " CHAT_COLS "FROM chats c JOIN channels ch ON ch.id = c.channel_id "
+	/* STMT_CHATS_RECENT: ended in the last 8 hours (index agent); an
+	 * ended chat has nothing left to answer, so no unread count */
+	"SELECT " CHAT_COLS_UNREAD("0") "FROM chats c JOIN channels ch ON ch.id = c.channel_id "
 	"WHERE c.agent_id = ? AND c.status = 'ended' "
 	"AND c.ended_at > NOW(6) - INTERVAL 8 HOUR ORDER BY c.ended_at DESC "
 	"LIMIT 1000",

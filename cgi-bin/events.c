@@ -132,8 +132,9 @@ chat_append(struct db *db, struct chat_lock *c, const struct chat_event *ev,
 	free(js);
 	if (rc != DB_OK)
 		return rc;
-	if ((rc = db_exec(db, STMT_CHAT_SET_SEQ, NULL, "isi", s,
-	    ev->author_kind, c->id)) != DB_OK)
+	if ((rc = db_exec(db, STMT_CHAT_SET_SEQ, NULL, "isiii", s,
+	    ev->author_kind, strcmp(ev->author_kind, "agent") == 0 ?
+	    ev->author_id : -1LL, s, c->id)) != DB_OK)
 		return rc;
 	c->last_seq = s;
 	notes_add(notes, HUB_CHAT, c->id, s);
