@@ -165,10 +165,12 @@ static const char *const stmts[STMT__MAX] = {
 	/* STMT_PARTICIPANTS_LEAVE */
 	"UPDATE chat_participants SET left_at = NOW(6) "
 	"WHERE chat_id = ? AND left_at IS NULL",
-	/* STMT_PARTICIPANT_IDS: agents whose feed follows the chat, lock order */
+	/* STMT_PARTICIPANT_IDS: agents whose feed follows the chat (but ?),
+	 * in lock order */
 	"SELECT u.id, u.feed_seq FROM chat_participants p "
 	"JOIN users u ON u.id = p.user_id "
-	"WHERE p.chat_id = ? AND p.left_at IS NULL ORDER BY u.id FOR UPDATE",
+	"WHERE p.chat_id = ? AND p.left_at IS NULL AND p.user_id <> ? "
+	"ORDER BY u.id FOR UPDATE",
 	/* STMT_PARTICIPANTS */
 	"SELECT p.user_id, u.name, p.role, " TS("p.joined_at") ", "
 	TS("p.left_at") " FROM chat_participants p "

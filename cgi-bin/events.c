@@ -120,7 +120,7 @@ chat_append(struct db *db, struct chat_lock *c, const struct chat_event *ev,
 	char		*js = NULL;
 	json_t		*fd;
 	enum db_rc	 rc;
-	long long	 s = c->last_seq + 1;
+	long long	 s = c->last_seq + 1, skip = 0;
 	int		 i;
 
 	if (ev->data != NULL && (js = json_dumps(ev->data, JSON_COMPACT)) == NULL)
@@ -132,6 +132,26 @@ chat_append(struct db *db, struct chat_lock *c, const struct chat_event *ev,
 	free(js);
 	if (rc != DB_OK)
 		return rc;
+
+	/* The feeds of the agents in the chat, locked in id order. An agent's
+	 * own message is not put in its own feed: the send's answer has it,
+	 * and each feed event costs a wake-up and a poll. */
+	if (strcmp(ev->type, "message") == 0 && strcmp(ev->author_kind, "agent") == 0)
+		skip = ev->author_id;
+	if ((rc = db_exec(db, STMT_PARTICIPANT_IDS, &res, "ii", c->id,
+	    skip)) != DB_OK)
+		return rc;
+	fd = json_pack("{s:o}", "event", new_event_json(ev, s));
+	for (i = 0; i < res.rows && rc == DB_OK; i++)
+		rc = feed_append(db, dbres_int(&res, i, 0), dbres_int(&res, i, 1),
+		    feed_type(ev), c->id, fd, notes, NULL);
+	json_decref(fd);
+	dbres_free(&res);
+	if (rc != DB_OK)
+		return rc;
+
+	/* Last before the commit: other nodes' hubs look for changed_at, and
+	 * the shorter the time from here to the commit, the better. */
 	if ((rc = db_exec(db, STMT_CHAT_SET_SEQ, NULL, "isiii", s,
 	    ev->author_kind, strcmp(ev->author_kind, "agent") == 0 ?
 	    ev->author_id : -1LL, s, c->id)) != DB_OK)
@@ -140,17 +160,7 @@ chat_append(struct db *db, struct chat_lock *c, const struct chat_event *ev,
 	notes_add(notes, HUB_CHAT, c->id, s);
 	if (seq != NULL)
 		*seq = s;
-
-	/* The feeds of the agents in the chat, locked in id order. */
-	if ((rc = db_exec(db, STMT_PARTICIPANT_IDS, &res, "i", c->id)) != DB_OK)
-		return rc;
-	fd = json_pack("{s:o}", "event", new_event_json(ev, s));
-	for (i = 0; i < res.rows && rc == DB_OK; i++)
-		rc = feed_append(db, dbres_int(&res, i, 0), dbres_int(&res, i, 1),
-		    feed_type(ev), c->id, fd, notes, NULL);
-	json_decref(fd);
-	dbres_free(&res);
-	return rc;
+	return DB_OK;
 }
 
 enum db_rc

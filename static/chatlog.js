@@ -3,9 +3,10 @@
 //
 // Every chat event is drawn at most once (dedupe by its seq) and in seq
 // order, whichever way it arrived (page load, poll, feed). A message being
-// sent shows at once as a pending bubble at the end of the log; it goes away
-// when the server has answered with its seq and the event with that seq is
-// in the log, so a message is never shown twice.
+// sent shows at once as a pending bubble at the end of the log; when the
+// server answers with its seq, the bubble becomes that message (moved to its
+// place in seq order), so the event with that seq, if it comes later, is
+// already there and a message is never shown twice.
 
 import { t, formatTime } from './i18n.js';
 import { withRetry, newClientId } from './api.js';
@@ -22,7 +23,6 @@ export class ChatLog {
     this.el = el;
     this.view = view;
     this.seqs = new Set();
-    this.waiting = new Map();   // seq -> pending element whose event has not come yet
     this.sending = Promise.resolve();
     this.generation = 0;        // bumped by clear(): late answers of old sends do nothing
     this.myName = '';           // author shown on pending bubbles in the agent view
@@ -32,7 +32,6 @@ export class ChatLog {
   clear() {
     this.el.replaceChildren();
     this.seqs.clear();
-    this.waiting.clear();
     this.generation++;
   }
 
@@ -59,11 +58,6 @@ export class ChatLog {
     }
     this.seqs.add(ev.seq);
     node.dataset.seq = String(ev.seq);
-    const pending = this.waiting.get(ev.seq);
-    if (pending) {
-      this.waiting.delete(ev.seq);
-      pending.remove();
-    }
     this.insert(node, ev.author && ev.author.kind === this.view);
     return true;
   }
@@ -100,8 +94,14 @@ export class ChatLog {
       (answer) => {
         if (generation !== this.generation) return;
         const seq = answer && answer.seq;
-        if (typeof seq !== 'number' || this.seqs.has(seq)) bubble.remove();
-        else this.waiting.set(seq, bubble);
+        bubble.remove();
+        if (typeof seq !== 'number' || this.seqs.has(seq)) return;
+        // Sent: the bubble is the message with this seq, in its place.
+        this.seqs.add(seq);
+        bubble.dataset.seq = String(seq);
+        bubble.classList.remove('pending');
+        bubble.querySelector('.msg-meta-state').textContent = formatTime(new Date().toISOString());
+        this.insert(bubble, true);
       },
       (err) => {
         if (generation !== this.generation) return;
