@@ -40,12 +40,12 @@ ${CC:-cc} -std=c11 -O2 -g -Wall -Wextra -o "$BIN" tests/bench/snakbench.c \
 
 # ---------------------------------------------------------------- sizes
 if [ "${BENCH_QUICK:-0}" = 1 ]; then
-	IDLE_NS="200 500 1000"; STORM_N=1000
+	IDLE_NS="200 500 1000"; IDLE_CH=10; STORM_N=1000
 	LAT_SMALL=20; LAT_BIG=100; LAT_SECS=8
 	TP_CHATS=100; TP_RATES="200 500"
 	LIST_ENDED=200; LIST_ONGOING=10; LIST_REQ=100
 else
-	IDLE_NS="1000 5000 10000"; STORM_N=10000
+	IDLE_NS="1000 5000 10000"; IDLE_CH=100; STORM_N=10000
 	LAT_SMALL=100; LAT_BIG=1000; LAT_SECS=20
 	TP_CHATS=1000; TP_RATES="500 1000 2000 3000 4000"
 	LIST_ENDED=1000; LIST_ONGOING=50; LIST_REQ=500
@@ -166,6 +166,13 @@ export BENCH_PASSWORD
 for ch in queue lat-small lat-big tput list; do
 	"$SNAK" channel-add "$ch" "Bench $ch" >> "$LOG" 2>&1
 done
+# the idle widgets wait in many short queues (a queued widget's poll
+# counts its place in the queue); the storm uses one long queue
+i=1
+while [ $i -le $IDLE_CH ]; do
+	"$SNAK" channel-add "idle-$i" "Bench idle $i" >> "$LOG" 2>&1
+	i=$((i + 1))
+done
 i=1
 while [ $i -le $NAGENTS ]; do
 	SNAK_PASSWORD=$BENCH_PASSWORD "$SNAK" useradd "agent$i" "Agent $i" agent >> "$LOG" 2>&1
@@ -192,9 +199,10 @@ bench() {	# NAME TIME_LIMIT ARGS...
 	fi
 }
 
-bench "chats for the idle and storm runs" 300 mkchats queue $((STORM_N + 1)) "$DIR/queue.txt"
+bench "chats for the idle runs" 300 mkchats idle "$(echo "$IDLE_NS" | awk '{ print $NF }')" "$DIR/idle.txt" $IDLE_CH
 # shellcheck disable=SC2086
-bench "idle capacity" 400 idle "$DIR/queue.txt" $IDLE_WINDOW $IDLE_NS
+bench "idle capacity" 400 idle "$DIR/idle.txt" $IDLE_WINDOW $IDLE_NS
+bench "chats for the storm" 300 mkchats queue $((STORM_N + 1)) "$DIR/queue.txt"
 bench "wake-up storm" 120 storm "$DIR/queue.txt"
 bench "delivery latency, $LAT_SMALL chats" 300 latency lat-small $LAT_SMALL $LAT_SECS agent $NAGENTS 1,2
 bench "delivery latency, $LAT_BIG chats" 300 latency lat-big $LAT_BIG $LAT_SECS agent $NAGENTS 1,2

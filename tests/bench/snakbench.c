@@ -349,6 +349,63 @@ cpu_pct(long long a, long long b, long long us)
 	    ((double)us / 1e6);
 }
 
+/*
+ * The rest of the machine: other sessions may run tests on the same two
+ * cores. busy = every CPU tick not idle (/proc/stat); mine = the stack's
+ * processes (every snak node, nginx, mariadbd) and snakbench itself.
+ */
+struct load {
+	long long	 t, busy, mine;
+};
+
+static long long
+machine_busy(void)
+{
+	FILE		*f = fopen("/proc/stat", "r");
+	long long	 v[10] = { 0 };
+	int		 n;
+
+	if (f == NULL)
+		return 0;
+	n = fscanf(f, "cpu %lld %lld %lld %lld %lld %lld %lld %lld", &v[0], &v[1],
+	    &v[2], &v[3], &v[4], &v[5], &v[6], &v[7]);
+	fclose(f);
+	if (n < 8)
+		return 0;
+	/* user nice system [idle] [iowait] irq softirq steal */
+	return v[0] + v[1] + v[2] + v[5] + v[6] + v[7];
+}
+
+static void
+load_take(struct load *l)
+{
+	int	ng[64], n, i, p;
+	char	rel[32];
+
+	l->t = now_us();
+	l->busy = machine_busy();
+	l->mine = proc_cpu(getpid(), NULL);
+	for (i = 1; i <= 8; i++) {
+		snprintf(rel, sizeof(rel), "snak-%d.pid", i);
+		if ((p = read_pidfile(rel)) > 0 && proc_cpu(p, NULL) >= 0)
+			l->mine += proc_cpu(p, NULL);
+	}
+	if ((p = read_pidfile("db/mysqld.pid")) > 0 && proc_cpu(p, NULL) >= 0)
+		l->mine += proc_cpu(p, NULL);
+	n = nginx_pids(ng, 64);
+	for (i = 0; i < n; i++)
+		l->mine += proc_cpu(ng[i], NULL);
+}
+
+/* CPU % (of one core) used by other processes between a and b. */
+static double
+others_pct(const struct load *a, const struct load *b)
+{
+	double v = cpu_pct(a->busy - a->mine, b->busy - b->mine, b->t - a->t);
+
+	return v < 0 ? 0 : v;
+}
+
 /* ---------------------------------------------------------------- *
  * The database (root over the stack's socket): Questions only.
  * ---------------------------------------------------------------- */
@@ -382,6 +439,32 @@ db_questions(MYSQL *m)
 		mysql_free_result(res);
 	}
 	return q;
+}
+
+/* Statement counters, for statements per message. */
+enum { ST_Q, ST_SEL, ST_INS, ST_UPD, ST_COMMIT, ST_N };
+static const char *const st_names[ST_N] = { "Questions", "Com_select",
+    "Com_insert", "Com_update", "Com_commit" };
+
+static void
+db_counters(MYSQL *m, long long out[ST_N])
+{
+	MYSQL_RES	*res;
+	MYSQL_ROW	 row;
+	int		 i;
+
+	memset(out, 0, sizeof(long long) * ST_N);
+	if (mysql_query(m, "SHOW GLOBAL STATUS WHERE Variable_name IN "
+	    "('Questions','Com_select','Com_insert','Com_update','Com_commit')")
+	    != 0)
+		die("SHOW GLOBAL STATUS: %s", mysql_error(m));
+	if ((res = mysql_store_result(m)) == NULL)
+		return;
+	while ((row = mysql_fetch_row(res)) != NULL)
+		for (i = 0; i < ST_N; i++)
+			if (row[0] && row[1] && strcasecmp(row[0], st_names[i]) == 0)
+				out[i] = atoll(row[1]);
+	mysql_free_result(res);
 }
 
 /* ---------------------------------------------------------------- *
@@ -1143,6 +1226,7 @@ chat_set_auth(struct chat *ch)
 struct mk_ctx {
 	const char	*slug;
 	struct chat	*out;
+	int		 nch;		/* > 1: channels SLUG-1..SLUG-nch */
 };
 
 static void
@@ -1151,7 +1235,12 @@ mk_build(struct pool *p, int i, struct conn *c)
 	struct mk_ctx	*x = p->ctx;
 	char		 path[256], body[256];
 
-	snprintf(path, sizeof(path), "/api/v1/widget/channels/%s/chats", x->slug);
+	if (x->nch > 1)
+		snprintf(path, sizeof(path), "/api/v1/widget/channels/%s-%d/chats",
+		    x->slug, i % x->nch + 1);
+	else
+		snprintf(path, sizeof(path), "/api/v1/widget/channels/%s/chats",
+		    x->slug);
 	snprintf(body, sizeof(body), "{\"name\":\"Bench Customer %d\","
 	    "\"email\":\"bench%d@example.com\",\"question\":\"Bench question %d\"}",
 	    i, i, i);
@@ -1194,10 +1283,10 @@ cmp_chat_id(const void *a, const void *b)
 
 /* Creates n chats in slug through the API (conc parallel connections). */
 static struct chat *
-create_chats(const char *slug, int n, int conc, double *rate)
+create_chats(const char *slug, int nch, int n, int conc, double *rate)
 {
 	struct pool	p = { 0 };
-	struct mk_ctx	x = { slug, xmalloc(sizeof(struct chat) * (size_t)n) };
+	struct mk_ctx	x = { slug, xmalloc(sizeof(struct chat) * (size_t)n), nch };
 	long long	t0 = now_us();
 	int		fails;
 
@@ -1208,8 +1297,9 @@ create_chats(const char *slug, int n, int conc, double *rate)
 	if (fails > 0)
 		die("%d of %d chats could not be created", fails, n);
 	*rate = n / ((now_us() - t0) / 1e6);
-	info("created %d chats in %s: %.0f chats/s (p50 %.1f ms, p99 %.1f ms)",
-	    n, slug, *rate, st_pct(&p.ms, 50), st_pct(&p.ms, 99));
+	info("created %d chats in %s%s: %.0f chats/s (p50 %.1f ms, p99 %.1f ms)",
+	    n, slug, nch > 1 ? "-*" : "", *rate, st_pct(&p.ms, 50),
+	    st_pct(&p.ms, 99));
 	qsort(x.out, (size_t)n, sizeof(*x.out), cmp_chat_id);
 	free(p.ms.v);
 	return x.out;
@@ -1423,19 +1513,26 @@ cmd_mkchats(int argc, char **argv)
 	struct chat	*a;
 	FILE		*f;
 	double		 rate;
-	int		 n, i;
+	int		 n, i, nch;
+	char		 what[160];
 
-	if (argc != 3)
-		die("usage: mkchats SLUG N FILE");
+	if (argc != 3 && argc != 4)
+		die("usage: mkchats SLUG N FILE [NCHANNELS]");
 	n = atoi(argv[1]);
-	a = create_chats(argv[0], n, 200, &rate);
+	nch = argc == 4 ? atoi(argv[3]) : 1;
+	a = create_chats(argv[0], nch, n, 200, &rate);
 	if ((f = fopen(argv[2], "w")) == NULL)
 		die("%s: %s", argv[2], strerror(errno));
 	for (i = 0; i < n; i++)
 		fprintf(f, "%lld %s\n", a[i].id, a[i].token);
 	fclose(f);
-	row("set-up: chats created through the API (200 connections)", "—", "—",
-	    "%s chats, %.0f/s", fmt_n(n), rate);
+	if (nch > 1)
+		snprintf(what, sizeof(what), "set-up: queued chats created through "
+		    "the API (200 connections), %d channels", nch);
+	else
+		snprintf(what, sizeof(what), "set-up: queued chats created through "
+		    "the API (200 connections), one channel");
+	row(what, "—", "—", "%s chats, %.0f/s", fmt_n(n), rate);
 	return 0;
 }
 
@@ -1481,13 +1578,20 @@ poll_path(char *out, size_t n, const struct chat *ch, long long after, int wait)
 	    ch->id, after, wait);
 }
 
-/* Opens polls for chats[from..from+n) on port, 500 per 20 ms. */
+/*
+ * Opens polls for a[0..n) on port (node 1), 500 per 20 ms but never more
+ * than OPEN_AHEAD that node 1 has not accepted yet (fds over `base`): the
+ * node's listen backlog (4096) would overflow and nginx answer 502/503.
+ */
+#define OPEN_AHEAD 2000
+
 static void
 open_polls(struct chat *a, int n, int port, int wait, resp_fn cb,
-    struct conn **out)
+    struct conn **out, int base)
 {
-	char	path[160];
-	int	i;
+	char		path[160];
+	int		i, throttled = 0;
+	long long	limit = now_us() + 20000000LL;
 
 	for (i = 0; i < n; i++) {
 		if (out[i] == NULL)
@@ -1495,9 +1599,18 @@ open_polls(struct chat *a, int n, int port, int wait, resp_fn cb,
 		poll_path(path, sizeof(path), &a[i], 1, wait);
 		http_req(out[i], "GET", path, a[i].auth, NULL,
 		    (wait + 15) * 1000, cb);
-		if (i % 500 == 499)
+		if (i % 500 == 499) {
 			loop_for(20000);
+			while (i + 1 - (proc_nfds(pid_snak) - base) > OPEN_AHEAD &&
+			    now_us() < limit) {
+				throttled = 1;
+				loop_for(20000);
+			}
+		}
 	}
+	if (throttled)
+		info("opening was held back: node 1 accepted more slowly than "
+		    "500 per 20 ms");
 }
 
 /* Waits until node 1 holds `want` more fds than `base`; the time it took. */
@@ -1543,6 +1656,7 @@ cmd_idle(int argc, char **argv)
 	for (k = 0; k < nn; k++) {
 		struct idle_run	 r = { 0 };
 		struct snap	 s0, s1, s2, s3;
+		struct load	 l1, l2;
 		long long	 q0, q1, tw0, tw1, t_parked;
 		long		 rss_max_snak = 0, rss_max_ng = 0, rss_max_db = 0;
 		int		 N = ns[k], parked, all200, i;
@@ -1557,7 +1671,7 @@ cmd_idle(int argc, char **argv)
 		    "mariadbd %ld kB", N, s0.rss_snak, s0.fds_snak, s0.rss_nginx,
 		    s0.rss_db);
 		r.t_open = now_us();
-		open_polls(a, N, node_port(1), 30, idle_cb, pc);
+		open_polls(a, N, node_port(1), 30, idle_cb, pc, s0.fds_snak);
 		parked = wait_parked(s0.fds_snak, N, r.t_open + 18000000LL);
 		t_parked = now_us();
 		info("idle %d: %s after %.2f s (snak fds %d); %d answered early",
@@ -1566,6 +1680,7 @@ cmd_idle(int argc, char **argv)
 		    r.answered);
 		loop_for(1000000);	/* let the last handlers park */
 		snap_take(&s1);
+		load_take(&l1);
 		q0 = db_questions(db);
 		tw0 = now_us();
 		for (i = 0; i < window; i++) {
@@ -1583,6 +1698,7 @@ cmd_idle(int argc, char **argv)
 		q1 = db_questions(db);
 		tw1 = now_us();
 		snap_take(&s2);
+		load_take(&l2);
 		q = (double)(q1 - q0 - 1) / ((tw1 - tw0) / 1e6);
 		cs = cpu_pct(s1.cpu_snak, s2.cpu_snak, s2.t - s1.t);
 		cn = cpu_pct(s1.cpu_nginx, s2.cpu_nginx, s2.t - s1.t);
@@ -1629,8 +1745,9 @@ cmd_idle(int argc, char **argv)
 		snprintf(what, sizeof(what), "idle %s: CPU over %d s snak / nginx "
 		    "/ mariadbd", fmt_n(N), window);
 		row(what, "≤ 2 % (sum)", pass(cs + cn + cd <= 2.0),
-		    "%.2f / %.2f / %.2f %% of one core (sum %.2f %%)", cs, cn, cd,
-		    cs + cn + cd);
+		    "%.2f / %.2f / %.2f %% of one core (sum %.2f %%); other "
+		    "processes on the machine meanwhile: %.0f %%", cs, cn, cd,
+		    cs + cn + cd, others_pct(&l1, &l2));
 		qps[k] = q;
 		snprintf(what, sizeof(what), "idle %s: DB queries/s", fmt_n(N));
 		row(what, "≤ 50 per snak process", pass(q <= 50.0),
@@ -1660,54 +1777,88 @@ cmd_idle(int argc, char **argv)
 
 #define HZ_CONNS 64
 
-static struct {
+/* /healthz probers: [0] on node 1 (the burst's process), [1] on node 2. */
+static struct hzp {
 	struct conn	*c[HZ_CONNS];
 	struct stats	 base, burst;
-	long long	 t_burst0, t_burst1;	/* 0: not started / open */
-	int		 skipped, errors, on;
+	long long	*ts;		/* every probe: start (µs) */
+	double		*ms;		/* and its time */
+	size_t		 n, cap;
+	int		 skipped, errors, nslow;
 	double		 max_burst;
-} hz;
+	long long	 slow_first, slow_last;	/* start of probes > 50 ms */
+} hz[2];
+static long long	hz_t0, hz_t1;	/* the burst: trigger .. last answer */
+static int		hz_on, hz_n;
 
 static void
 hz_cb(struct conn *c, const struct resp *rs)
 {
-	double ms = (rs->t_done - rs->t_start) / 1000.0;
+	struct hzp	*h = c->arg;
+	double		 ms = (rs->t_done - rs->t_start) / 1000.0;
 
-	(void)c;
-	if (rs->status != 200)
-		hz.errors++;
-	if (hz.t_burst0 == 0 || rs->t_start < hz.t_burst0)
-		st_add(&hz.base, ms);
-	else if (hz.t_burst1 == 0 || rs->t_start <= hz.t_burst1) {
-		st_add(&hz.burst, ms);
-		if (ms > hz.max_burst)
-			hz.max_burst = ms;
+	if (rs->status != 200 && hz_t0 != 0 && rs->t_start >= hz_t0)
+		h->errors++;
+	if (h->n == h->cap) {
+		h->cap = h->cap ? h->cap * 2 : 4096;
+		h->ts = xrealloc(h->ts, h->cap * sizeof(*h->ts));
+		h->ms = xrealloc(h->ms, h->cap * sizeof(*h->ms));
+	}
+	h->ts[h->n] = rs->t_start;
+	h->ms[h->n++] = ms;
+}
+
+/* Sorts the probes into before the trigger and the burst [t0, t1]. */
+static void
+hz_classify(struct hzp *h, long long t0, long long t1)
+{
+	size_t i;
+
+	for (i = 0; i < h->n; i++) {
+		if (h->ts[i] < t0) {
+			st_add(&h->base, h->ms[i]);
+			continue;
+		}
+		if (h->ts[i] > t1)
+			continue;
+		st_add(&h->burst, h->ms[i]);
+		if (h->ms[i] > h->max_burst)
+			h->max_burst = h->ms[i];
+		if (h->ms[i] > 50) {
+			if (h->nslow++ == 0)
+				h->slow_first = h->ts[i];
+			h->slow_last = h->ts[i];
+		}
 	}
 }
 
 static void
 hz_tick(void *arg, long long now)
 {
-	int i;
+	int i, k;
 
 	(void)arg;
-	if (!hz.on)
+	if (!hz_on)
 		return;
-	for (i = 0; i < HZ_CONNS; i++)
-		if (!hz.c[i]->busy) {
-			http_req(hz.c[i], "GET", "/healthz", NULL, NULL, 30000,
-			    hz_cb);
-			break;
-		}
-	if (i == HZ_CONNS)
-		hz.skipped++;
+	for (k = 0; k < hz_n; k++) {
+		for (i = 0; i < HZ_CONNS; i++)
+			if (!hz[k].c[i]->busy) {
+				http_req(hz[k].c[i], "GET", "/healthz", NULL, NULL,
+				    30000, hz_cb);
+				break;
+			}
+		if (i == HZ_CONNS)
+			hz[k].skipped++;
+	}
 	timer_add(now + 5000, hz_tick, NULL);
 }
 
 struct storm_run {
 	int		 n, answered, ok, non200, errors;
-	long long	 t_trig;
+	long long	 t_trig, t_woken_last;
 	struct stats	 ms;
+	char		 late[1024];	/* chat ids answered > 10 s after */
+	size_t		 nlate_txt;
 };
 
 static struct storm_run *storm_cur;
@@ -1727,8 +1878,18 @@ storm_cb(struct conn *c, const struct resp *rs)
 		r->errors++;
 		show_fail("storm poll", rs);
 	}
-	if (r->t_trig > 0)
+	if (r->t_trig > 0) {
+		struct chat *ch = c->arg;
+
 		st_add(&r->ms, (rs->t_done - r->t_trig) / 1000.0);
+		if (rs->t_done - r->t_trig <= 10000000LL)
+			r->t_woken_last = rs->t_done;
+		else if (r->nlate_txt < sizeof(r->late) - 64)
+			r->nlate_txt += (size_t)snprintf(r->late + r->nlate_txt,
+			    sizeof(r->late) - r->nlate_txt, " %lld (%.1f s: %.*s)",
+			    ch->id, (rs->t_done - r->t_trig) / 1e6,
+			    (int)(rs->blen > 60 ? 60 : rs->blen), rs->body);
+	}
 	conn_close(c);
 }
 
@@ -1739,10 +1900,12 @@ cmd_storm(int argc, char **argv)
 	struct conn	**pc, *trig;
 	struct storm_run r = { 0 };
 	struct snap	 s0, s1, s2;
+	struct load	 l0, l1;
 	struct sync_res	 tr;
 	char		 path[160], what[160];
-	int		 n, N, base, parked, i, early;
-	long long	 t0, t_all;
+	int		 n, N, base, parked, i, k, early;
+	long long	 t0, t_all, t_open;
+	size_t		 late = 0;
 
 	if (argc != 1)
 		die("usage: storm FILE");
@@ -1753,60 +1916,114 @@ cmd_storm(int argc, char **argv)
 	N = n - 1;	/* chats[0] is the one that leaves the queue */
 	storm_cur = &r;
 	r.n = N;
-	for (i = 0; i < HZ_CONNS; i++)
-		hz.c[i] = conn_new(node_port(1), NULL, i);
+	hz_n = opt_nodes > 1 ? 2 : 1;
+	for (k = 0; k < hz_n; k++)
+		for (i = 0; i < HZ_CONNS; i++)
+			hz[k].c[i] = conn_new(node_port(1 + k), &hz[k], i);
 	loop_for(1000000);
 	snap_take(&s0);
 	base = s0.fds_snak;
 	pc = xmalloc(sizeof(*pc) * (size_t)N);
 	t0 = now_us();
-	open_polls(a + 1, N, node_port(1), 30, storm_cb, pc);
-	parked = wait_parked(base, N, t0 + 15000000LL);
+	open_polls(a + 1, N, node_port(1), 30, storm_cb, pc, base);
+	parked = wait_parked(base, N, t0 + 25000000LL);
+	t_open = now_us() - t0;
 	info("storm: %d polls %s after %.2f s", N,
-	    parked ? "accepted" : "NOT all accepted", (now_us() - t0) / 1e6);
+	    parked ? "accepted" : "NOT all accepted", t_open / 1e6);
 	loop_for(1000000);
 	early = r.answered;
 	snap_take(&s1);
-	hz.on = 1;
+	hz_on = 1;
 	timer_add(now_us(), hz_tick, NULL);
 	loop_for(2000000);	/* baseline healthz */
 
 	/* The first customer in the queue leaves: every position moves. */
 	trig = conn_new(node_port(1), NULL, 0);
 	snprintf(path, sizeof(path), "/api/v1/widget/chats/%lld/end", a[0].id);
-	r.t_trig = hz.t_burst0 = now_us();
+	load_take(&l0);
+	r.t_trig = hz_t0 = now_us();
 	http_sync(trig, "POST", path, a[0].auth, NULL, &tr);
 	info("storm: trigger POST %s: %d in %.1f ms", path, tr.status, tr.ms);
 	while (r.answered < N && now_us() < r.t_trig + 40000000LL)
 		loop_once(5);
 	t_all = now_us();
-	hz.t_burst1 = t_all;
+	load_take(&l1);
 	loop_for(500000);
-	hz.on = 0;
+	hz_on = 0;
 	loop_for(300000);
+	/* the burst: up to the last answer woken by the trigger (≤ 10 s) */
+	hz_t1 = r.t_woken_last ? r.t_woken_last : t_all;
+	for (k = 0; k < hz_n; k++)
+		hz_classify(&hz[k], hz_t0, hz_t1);
+	if (r.nlate_txt > 0)
+		info("storm: not woken (answered at their deadline):%s", r.late);
 	loop_for(1500000);
 	snap_take(&s2);
 	info("storm: %d of %d answered (%d 200, %d other, %d errors, %d before "
-	    "the trigger) in %.3f s; p50 %.0f ms; healthz during: %zu samples, "
-	    "p50 %.1f p99 %.1f max %.1f ms, %d not sent (64 in flight); "
-	    "before: p99 %.1f ms; snak %ld -> %ld -> %ld kB",
-	    r.answered, N, r.ok, r.non200, r.errors, early,
-	    (t_all - r.t_trig) / 1e6, st_pct(&r.ms, 50), hz.burst.n,
-	    st_pct(&hz.burst, 50), st_pct(&hz.burst, 99), hz.max_burst,
-	    hz.skipped, st_pct(&hz.base, 99), s0.rss_snak, s1.rss_snak,
-	    s2.rss_snak);
+	    "the trigger) in %.3f s; first %.0f ms, p50 %.0f ms; snak %ld -> "
+	    "%ld -> %ld kB", r.answered, N, r.ok, r.non200, r.errors, early,
+	    (t_all - r.t_trig) / 1e6, st_pct(&r.ms, 0), st_pct(&r.ms, 50),
+	    s0.rss_snak, s1.rss_snak, s2.rss_snak);
+	for (k = 0; k < hz_n; k++)
+		info("storm: healthz on node %d during the burst: %zu samples, p50 "
+		    "%.1f p99 %.1f max %.1f ms, %d errors, %d not sent (64 in "
+		    "flight); %d over 50 ms, sent %.0f..%.0f ms after the trigger; "
+		    "before: p99 %.1f ms", k + 1, hz[k].burst.n,
+		    st_pct(&hz[k].burst, 50), st_pct(&hz[k].burst, 99),
+		    hz[k].max_burst, hz[k].errors, hz[k].skipped, hz[k].nslow,
+		    hz[k].nslow ? (hz[k].slow_first - r.t_trig) / 1000.0 : 0.0,
+		    hz[k].nslow ? (hz[k].slow_last - r.t_trig) / 1000.0 : 0.0,
+		    st_pct(&hz[k].base, 99));
+	{
+		static const double lim[] = { 0.1, 0.25, 0.5, 1, 2, 5, 10, 20, 40 };
+		char	h[512];
+		size_t	o = 0, j, i2 = 0;
+
+		for (j = 0; j < sizeof(lim) / sizeof(lim[0]); j++) {
+			size_t cnt = 0;
+
+			while (i2 + cnt < r.ms.n && r.ms.v[i2 + cnt] <= lim[j] * 1000)
+				cnt++;
+			i2 += cnt;
+			o += (size_t)snprintf(h + o, sizeof(h) - o, " ≤%gs:%zu",
+			    lim[j], cnt);
+		}
+		info("storm: answers after the trigger:%s", h);
+		for (j = 0, late = 0; j < r.ms.n; j++)
+			if (r.ms.v[j] > 10000)
+				late++;
+	}
 	snprintf(what, sizeof(what), "storm: %s parked polls woken at once",
 	    fmt_n(N));
-	row(what, "all 200", pass(r.ok == N && early == 0),
-	    "%s answered 200 (other %d, errors %d, early %d); the last %.2f s "
-	    "after the trigger, p50 %.2f s", fmt_n(r.ok), r.non200, r.errors,
-	    early, st_pct(&r.ms, 100) / 1000.0, st_pct(&r.ms, 50) / 1000.0);
-	row("storm: GET /healthz every 5 ms during the burst", "p99 < 50 ms",
-	    pass(st_pct(&hz.burst, 99) < 50.0 && hz.skipped == 0),
-	    "p99 %.1f ms, max %.1f ms (%zu requests, %d errors%s); before: p99 "
-	    "%.1f ms", st_pct(&hz.burst, 99), hz.max_burst, hz.burst.n,
-	    hz.errors, hz.skipped ? ", some not sent: 64 in flight" : "",
-	    st_pct(&hz.base, 99));
+	row(what, "all 200, woken (not at their deadline)",
+	    pass(r.ok == N && early == 0 && late == 0),
+	    "%s answered 200 (other %d, errors %d, early %d); first %.2f s, "
+	    "p50 %.2f s, the last %.2f s after the trigger; %s answered more than "
+	    "10 s after it (at their deadline, not woken); opening them (one "
+	    "queue of %s) took %.1f s", fmt_n(r.ok), r.non200, r.errors, early,
+	    st_pct(&r.ms, 0) / 1000.0, st_pct(&r.ms, 50) / 1000.0,
+	    st_pct(&r.ms, 100) / 1000.0, fmt_n((long long)late), fmt_n(n),
+	    t_open / 1e6);
+	{
+		char n2[200] = "";
+
+		if (hz_n > 1)
+			snprintf(n2, sizeof(n2), "; on node 2 (no polls) p99 %.1f ms, "
+			    "max %.1f ms", st_pct(&hz[1].burst, 99), hz[1].max_burst);
+		row("storm: GET /healthz every 5 ms on node 1, trigger to the "
+		    "last woken answer",
+		    "p99 < 50 ms", pass(st_pct(&hz[0].burst, 99) < 50.0 &&
+		    hz[0].skipped == 0 && hz[0].errors == 0),
+		    "p99 %.1f ms, max %.1f ms (%zu requests, %d errors%s; %d over "
+		    "50 ms, sent %.2f..%.2f s after the trigger); before: p99 %.1f "
+		    "ms%s; other processes on the machine meanwhile: %.0f %%",
+		    st_pct(&hz[0].burst, 99), hz[0].max_burst, hz[0].burst.n,
+		    hz[0].errors, hz[0].skipped ? ", some not sent: 64 in flight" :
+		    "", hz[0].nslow,
+		    hz[0].nslow ? (hz[0].slow_first - r.t_trig) / 1e6 : 0.0,
+		    hz[0].nslow ? (hz[0].slow_last - r.t_trig) / 1e6 : 0.0,
+		    st_pct(&hz[0].base, 99), n2, others_pct(&l0, &l1));
+	}
 	snprintf(what, sizeof(what), "storm: snak RSS idle / %s parked / after",
 	    fmt_n(N));
 	row(what, "back near idle",
@@ -2175,7 +2392,7 @@ prepare_chats(const char *slug, int n, const char *prefix, int na)
 	if (n % na != 0)
 		die("CHATS must be a multiple of NAGENTS");
 	login_agents(prefix, na);
-	chats = create_chats(slug, n, 200, &rate);
+	chats = create_chats(slug, 1, n, 200, &rate);
 	nchats = n;
 	take_chats(slug, n / na);
 }
@@ -2199,6 +2416,7 @@ cmd_latency(int argc, char **argv)
 
 	for (mi = 0; modes[mi] != '\0'; mi++) {
 		struct dirstats	 d[2];
+		struct load	 l0, l1;
 		long long	 t0, end;
 		int		 mode = modes[mi] - '0', first, i, dd;
 		const char	*names[2] = { "customer→agent", "agent→customer" };
@@ -2216,6 +2434,7 @@ cmd_latency(int argc, char **argv)
 		if (!wait_polls_parked(400, now_us() + 30000000LL))
 			info("latency: WARNING: not every poll parked in 30 s");
 		first = nmsgs;
+		load_take(&l0);
 		t0 = now_us();
 		end = t0 + (long long)secs * 1000000;
 		for (i = 0; i < n; i++) {
@@ -2227,6 +2446,7 @@ cmd_latency(int argc, char **argv)
 			    &sc[2 * i + 1]);
 		}
 		loop_until(NULL, end);
+		load_take(&l1);
 		drain(first, now_us() + 5000000);
 		collect(first, nmsgs, d);
 		stop_traffic();
@@ -2251,10 +2471,11 @@ cmd_latency(int argc, char **argv)
 			    n_misrouted == 0;
 			row(what, mode == 1 ? "p50 ≤ 5 ms, p99 ≤ 50 ms" : "p99 ≤ 150 ms",
 			    pass(ok), "p50 %.1f / p99 %.1f / max %.1f ms (%s messages, "
-			    "%d not delivered, %d sends failed)",
+			    "%d not delivered, %d sends failed); other processes "
+			    "on the machine meanwhile: %.0f %%",
 			    st_pct(&d[dd].ms, 50), st_pct(&d[dd].ms, 99),
 			    st_pct(&d[dd].ms, 100), fmt_n(d[dd].sent), lost,
-			    d[dd].failed);
+			    d[dd].failed, others_pct(&l0, &l1));
 		}
 		if (n_misrouted > 0)
 			row("messages seen by the wrong chat or agent", "0", pass(0),
@@ -2297,6 +2518,7 @@ static int
 cmd_throughput(int argc, char **argv)
 {
 	const char	*slug, *prefix;
+	MYSQL		*db;
 	int		 n, na, k, best = 0, step_s = 10;
 	double		 best_rate = 0;
 	char		 title[160];
@@ -2308,6 +2530,7 @@ cmd_throughput(int argc, char **argv)
 	prefix = argv[2];
 	na = atoi(argv[3]);
 	pids_load();
+	db = db_open();
 	prepare_chats(slug, n, prefix, na);
 	start_traffic(1);
 	if (!wait_polls_parked(400, now_us() + 30000000LL))
@@ -2316,7 +2539,8 @@ cmd_throughput(int argc, char **argv)
 		struct dirstats	 d[2];
 		struct stats	 all = { 0 };
 		struct snap	 s0, s1;
-		long long	 t0, me0, me1;
+		struct load	 l0, l1;
+		long long	 t0, me0, me1, k0[ST_N], k1[ST_N];
 		int		 first, i, dd, delivered, sent, failed, ok, inwin;
 		double		 rate = atof(argv[k]), got, p99;
 		char		 what[160];
@@ -2326,6 +2550,8 @@ cmd_throughput(int argc, char **argv)
 		st_reset(&send_ms);
 		first = nmsgs;
 		snap_take(&s0);
+		load_take(&l0);
+		db_counters(db, k0);
 		me0 = self_cpu();
 		t0 = now_us();
 		tp.rate = rate;
@@ -2335,6 +2561,8 @@ cmd_throughput(int argc, char **argv)
 		timer_add(t0, tp_tick, NULL);
 		loop_until(NULL, tp.end);
 		snap_take(&s1);
+		load_take(&l1);
+		db_counters(db, k1);
 		me1 = self_cpu();
 		drain(first, now_us() + 8000000);
 		collect(first, nmsgs, d);
@@ -2365,14 +2593,23 @@ cmd_throughput(int argc, char **argv)
 		    cpu_pct(me0, me1, s1.t - s0.t));
 		snprintf(what, sizeof(what), "throughput step: %s msg/s offered "
 		    "for %d s", fmt_n((long long)rate), step_s);
+		info("throughput %.0f msg/s: per message sent in the step: %.1f "
+		    "statements (select %.1f, insert %.1f, update %.1f, commit %.1f)",
+		    rate, (k1[ST_Q] - k0[ST_Q]) / (double)(inwin ? inwin : 1),
+		    (k1[ST_SEL] - k0[ST_SEL]) / (double)(inwin ? inwin : 1),
+		    (k1[ST_INS] - k0[ST_INS]) / (double)(inwin ? inwin : 1),
+		    (k1[ST_UPD] - k0[ST_UPD]) / (double)(inwin ? inwin : 1),
+		    (k1[ST_COMMIT] - k0[ST_COMMIT]) / (double)(inwin ? inwin : 1));
 		row(what, "—", ok ? "p99 < 100 ms" : "over",
 		    "%.0f delivered/s, p50 %.1f / p99 %.1f / max %.1f ms, %d failed; "
-		    "CPU snak %.0f %%, nginx %.0f %%, mariadbd %.0f %%, snakbench %.0f %%",
+		    "CPU snak %.0f %%, nginx %.0f %%, mariadbd %.0f %%, snakbench %.0f %%, "
+		    "other processes %.0f %%; %.1f DB statements per message",
 		    got, st_pct(&all, 50), p99, st_pct(&all, 100), failed,
 		    cpu_pct(s0.cpu_snak, s1.cpu_snak, s1.t - s0.t),
 		    cpu_pct(s0.cpu_nginx, s1.cpu_nginx, s1.t - s0.t),
 		    cpu_pct(s0.cpu_db, s1.cpu_db, s1.t - s0.t),
-		    cpu_pct(me0, me1, s1.t - s0.t));
+		    cpu_pct(me0, me1, s1.t - s0.t), others_pct(&l0, &l1),
+		    (k1[ST_Q] - k0[ST_Q]) / (double)(inwin ? inwin : 1));
 		free(all.v);
 		if (ok && got > best_rate) {
 			best_rate = got;
@@ -2428,6 +2665,7 @@ cmd_list(int argc, char **argv)
 	struct sync_res	 r;
 	struct stats	 api = { 0 }, page = { 0 };
 	struct pool	 p = { 0 };
+	struct load	 l0, l1;
 	int		 ended, ongoing, nreq, i, fails, na = 0, nr = 0;
 	double		 rate;
 	long long	 t0;
@@ -2453,7 +2691,7 @@ cmd_list(int argc, char **argv)
 		login_agents(prefix, 1);
 	}
 	list_agent = agents[0];
-	chats = create_chats(slug, ended + ongoing, 50, &rate);
+	chats = create_chats(slug, 1, ended + ongoing, 50, &rate);
 	nchats = ended + ongoing;
 	t0 = now_us();
 	take_chats(slug, nchats);
@@ -2468,6 +2706,7 @@ cmd_list(int argc, char **argv)
 	info("list: ended %d chats: %.0f/s", ended, ended / ((now_us() - t0) / 1e6));
 
 	c = conn_new(node_port(1), NULL, 0);
+	load_take(&l0);
 	for (i = 0; i < nreq + 5; i++) {
 		if (http_sync(c, "GET", "/api/v1/agent/chats", list_agent.hdr, NULL,
 		    &r) != 200)
@@ -2493,6 +2732,7 @@ cmd_list(int argc, char **argv)
 			st_add(&page, r.ms);
 		free(r.body);
 	}
+	load_take(&l1);
 	info("list: /api/v1/agent/chats has %d active and %d recent (%zu bytes); "
 	    "/agent %zu bytes", na, nr, bytes_api, bytes_page);
 	snprintf(title, sizeof(title), "agent list: GET /api/v1/agent/chats (%s "
@@ -2500,11 +2740,13 @@ cmd_list(int argc, char **argv)
 	row(title, "p50 ≤ 10 ms", pass(st_pct(&api, 50) <= 10.0 && na == ongoing &&
 	    nr == ended),
 	    "p50 %.1f / p99 %.1f ms over %d requests, one at a time (%d active, "
-	    "%d recent in the answer, %s bytes)", st_pct(&api, 50),
-	    st_pct(&api, 99), nreq, na, nr, fmt_n((long long)bytes_api));
+	    "%d recent in the answer, %s bytes); other processes on the machine "
+	    "meanwhile: %.0f %%", st_pct(&api, 50), st_pct(&api, 99), nreq, na,
+	    nr, fmt_n((long long)bytes_api), others_pct(&l0, &l1));
 	row("agent list: GET /agent (the Chats page)", "p50 ≤ 10 ms",
 	    pass(st_pct(&page, 50) <= 10.0),
-	    "p50 %.1f / p99 %.1f ms over %d requests (%s bytes)",
+	    "p50 %.1f / p99 %.1f ms over %d requests (%s bytes; the page itself "
+	    "— it loads the list from the API above)",
 	    st_pct(&page, 50), st_pct(&page, 99), nreq,
 	    fmt_n((long long)bytes_page));
 	return 0;
