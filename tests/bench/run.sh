@@ -24,6 +24,7 @@ SDIR=var/bench-startup
 BIN=tests/bench/snakbench
 SNAK=cgi-bin/snak
 T_START=$(date +%s)
+LOAD_START=$(cut -d' ' -f1-3 /proc/loadavg)
 
 say() { echo "$ME: $*" >&2; }
 die() { echo "$ME: $*" >&2; exit 1; }
@@ -241,6 +242,7 @@ workers=$(sed -n 's/^worker_processes \([0-9a-z]*\);/\1/p' "$DIR/nginx/conf/ngin
 wconns=$(sed -n 's/^ *worker_connections \([0-9]*\);/\1/p' "$DIR/nginx/conf/nginx.conf")
 rev=$(git rev-parse --short HEAD 2>/dev/null || echo unknown)
 git diff --quiet HEAD -- cgi-bin 2>/dev/null || rev="$rev + uncommitted changes in cgi-bin"
+rev="$rev (binary built $(date -u -r "$SNAK" +%H:%MZ))"
 others=$(pgrep -c -f 'snak serve' || true)
 
 # shellcheck disable=SC1091
@@ -249,7 +251,7 @@ others=$(pgrep -c -f 'snak serve' || true)
 	echo
 	echo "| what | measured | budget | verdict |"
 	echo "|---|---|---|---|"
-	echo "| machine | $(nproc) × $cpu, $mem, Linux $(uname -r), $(. /etc/os-release && echo "$PRETTY_NAME"); load average at the end $load_end; $others snak processes on the machine at the end (other stacks share the CPU) | — | — |"
+	echo "| machine | $(nproc) × $cpu, $mem, Linux $(uname -r), $(. /etc/os-release && echo "$PRETTY_NAME"); load average at the start $LOAD_START, at the end $load_end; $others snak processes on the machine at the end (other stacks share the CPU) | — | — |"
 	echo "| settings | snak $rev, 2 nodes, ${threads:-?} accept threads each, hub interval ${SNAK_HUB_INTERVAL_MS:-50} ms, up to ${maxparked:-?} parked polls per node; nginx ${workers:-?} workers × ${wconns:-?} connections, fastcgi_buffering off; MariaDB $(mariadbd --version 2>/dev/null | sed -n 's/.*Ver \([^ ]*\).*/\1/p') with tests/stack.sh options; snakbench on the same machine, HTTP/1.1 keep-alive to 127.0.0.1:$PORT (node i alone: $PORT+i) | — | — |"
 	cat "$ROWS"
 	echo

@@ -22,6 +22,9 @@
  *   throughput SLUG CHATS PREFIX NAGENTS RATE...
  *                                       delivered messages/s at stepped rates
  *   list SLUG AGENT ENDED ONGOING NREQ  GET /api/v1/agent/chats and /agent
+ *   positions FILE                      a check, not in run.sh: one queue
+ *                                       polled at once; every queue_position
+ *                                       must be the chat's place
  */
 #ifndef _GNU_SOURCE
 #define _GNU_SOURCE
@@ -45,6 +48,8 @@
 #include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/types.h>
+#include <sys/wait.h>
+#include <poll.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -1853,6 +1858,65 @@ hz_tick(void *arg, long long now)
 	timer_add(now + 5000, hz_tick, NULL);
 }
 
+/*
+ * The probers run in a child process with its own epoll loop: the parent
+ * is busy taking 10,000 answers during the burst and would delay them.
+ * CLOCK_MONOTONIC is the same in both, so the child just reports every
+ * probe (start, ms) when told to stop (a byte or EOF on ctl).
+ */
+static void
+hz_child(int ctl, int out)
+{
+	struct pollfd	 p = { .fd = ctl, .events = POLLIN };
+	int		 i, k;
+
+	close(epfd);
+	if ((epfd = epoll_create1(EPOLL_CLOEXEC)) == -1)
+		_exit(1);
+	nconns = 0;
+	ntheap = 0;
+	hz_n = opt_nodes > 1 ? 2 : 1;
+	for (k = 0; k < hz_n; k++)
+		for (i = 0; i < HZ_CONNS; i++)
+			hz[k].c[i] = conn_new(node_port(1 + k), &hz[k], i);
+	hz_on = 1;
+	timer_add(now_us(), hz_tick, NULL);
+	while (poll(&p, 1, 0) == 0)
+		loop_once(2);
+	for (k = 0; k < hz_n; k++) {
+		FILE *f = fdopen(dup(out), "w");
+
+		if (f == NULL)
+			_exit(1);
+		fwrite(&hz[k].n, sizeof(hz[k].n), 1, f);
+		fwrite(hz[k].ts, sizeof(*hz[k].ts), hz[k].n, f);
+		fwrite(hz[k].ms, sizeof(*hz[k].ms), hz[k].n, f);
+		fclose(f);
+	}
+	_exit(0);
+}
+
+static void
+hz_collect(int out)
+{
+	FILE	*f = fdopen(out, "r");
+	int	 k;
+
+	if (f == NULL)
+		die("fdopen: %s", strerror(errno));
+	for (k = 0; k < hz_n; k++) {
+		if (fread(&hz[k].n, sizeof(hz[k].n), 1, f) != 1)
+			die("the /healthz prober gave no results");
+		hz[k].cap = hz[k].n + 1;
+		hz[k].ts = xmalloc(hz[k].cap * sizeof(*hz[k].ts));
+		hz[k].ms = xmalloc(hz[k].cap * sizeof(*hz[k].ms));
+		if (fread(hz[k].ts, sizeof(*hz[k].ts), hz[k].n, f) != hz[k].n ||
+		    fread(hz[k].ms, sizeof(*hz[k].ms), hz[k].n, f) != hz[k].n)
+			die("the /healthz prober's results are short");
+	}
+	fclose(f);
+}
+
 struct storm_run {
 	int		 n, answered, ok, non200, errors;
 	long long	 t_trig, t_woken_last;
@@ -1885,10 +1949,18 @@ storm_cb(struct conn *c, const struct resp *rs)
 		if (rs->t_done - r->t_trig <= 10000000LL)
 			r->t_woken_last = rs->t_done;
 		else if (r->nlate_txt < sizeof(r->late) - 64)
+		{
+			json_t		*j = jparse(rs);
+			json_int_t	 p = -1;
+
+			if (j != NULL)
+				json_unpack(j, "{s:I}", "queue_position", &p);
+			json_decref(j);
 			r->nlate_txt += (size_t)snprintf(r->late + r->nlate_txt,
-			    sizeof(r->late) - r->nlate_txt, " %lld (%.1f s: %.*s)",
-			    ch->id, (rs->t_done - r->t_trig) / 1e6,
-			    (int)(rs->blen > 60 ? 60 : rs->blen), rs->body);
+			    sizeof(r->late) - r->nlate_txt, " %lld (place %lld "
+			    "after the trigger, %.1f s)", ch->id, (long long)p,
+			    (rs->t_done - r->t_trig) / 1e6);
+		}
 	}
 	conn_close(c);
 }
@@ -1903,7 +1975,8 @@ cmd_storm(int argc, char **argv)
 	struct load	 l0, l1;
 	struct sync_res	 tr;
 	char		 path[160], what[160];
-	int		 n, N, base, parked, i, k, early;
+	int		 n, N, base, parked, k, early, ctl[2], out[2];
+	pid_t		 child;
 	long long	 t0, t_all, t_open;
 	size_t		 late = 0;
 
@@ -1917,9 +1990,6 @@ cmd_storm(int argc, char **argv)
 	storm_cur = &r;
 	r.n = N;
 	hz_n = opt_nodes > 1 ? 2 : 1;
-	for (k = 0; k < hz_n; k++)
-		for (i = 0; i < HZ_CONNS; i++)
-			hz[k].c[i] = conn_new(node_port(1 + k), &hz[k], i);
 	loop_for(1000000);
 	snap_take(&s0);
 	base = s0.fds_snak;
@@ -1933,8 +2003,18 @@ cmd_storm(int argc, char **argv)
 	loop_for(1000000);
 	early = r.answered;
 	snap_take(&s1);
-	hz_on = 1;
-	timer_add(now_us(), hz_tick, NULL);
+	if (pipe2(ctl, O_CLOEXEC) == -1 || pipe2(out, O_CLOEXEC) == -1)
+		die("pipe: %s", strerror(errno));
+	fflush(NULL);
+	if ((child = fork()) == -1)
+		die("fork: %s", strerror(errno));
+	if (child == 0) {
+		close(ctl[1]);
+		close(out[0]);
+		hz_child(ctl[0], out[1]);
+	}
+	close(ctl[0]);
+	close(out[1]);
 	loop_for(2000000);	/* baseline healthz */
 
 	/* The first customer in the queue leaves: every position moves. */
@@ -1949,8 +2029,11 @@ cmd_storm(int argc, char **argv)
 	t_all = now_us();
 	load_take(&l1);
 	loop_for(500000);
-	hz_on = 0;
-	loop_for(300000);
+	if (write(ctl[1], "x", 1) != 1)
+		die("write: %s", strerror(errno));
+	hz_collect(out[0]);
+	close(ctl[1]);
+	waitpid(child, NULL, 0);
 	/* the burst: up to the last answer woken by the trigger (≤ 10 s) */
 	hz_t1 = r.t_woken_last ? r.t_woken_last : t_all;
 	for (k = 0; k < hz_n; k++)
@@ -2030,6 +2113,67 @@ cmd_storm(int argc, char **argv)
 	    pass(s2.rss_snak <= s0.rss_snak + 10 * 1024),
 	    "%.1f / %.1f / %.1f MB", s0.rss_snak / 1024.0, s1.rss_snak / 1024.0,
 	    s2.rss_snak / 1024.0);
+	return 0;
+}
+
+/* ---------------------------------------------------------------- *
+ * positions FILE: every chat of FILE (one queue, in id order) polled at
+ * once with wait=0; its queue_position must be its place (a check).
+ * ---------------------------------------------------------------- */
+
+static int pos_done, pos_wrong, pos_err, pos_shown;
+
+static void
+pos_cb(struct conn *c, const struct resp *rs)
+{
+	json_t		*j;
+	json_int_t	 p = -1;
+
+	pos_done++;
+	if (rs->status != 200 || (j = jparse(rs)) == NULL) {
+		pos_err++;
+		conn_close(c);
+		return;
+	}
+	json_unpack(j, "{s:I}", "queue_position", &p);
+	json_decref(j);
+	if (p != c->tag + 1) {
+		pos_wrong++;
+		if (pos_shown++ < 20)
+			info("positions: chat %lld (place %d) says %lld",
+			    ((struct chat *)c->arg)->id, c->tag + 1, (long long)p);
+	}
+	conn_close(c);
+}
+
+static int
+cmd_positions(int argc, char **argv)
+{
+	struct chat	*a;
+	struct conn	**pc;
+	char		 path[160];
+	int		 n, i;
+
+	if (argc != 1)
+		die("usage: positions FILE");
+	a = load_chats(argv[0], &n);
+	pc = xmalloc(sizeof(*pc) * (size_t)n);
+	for (i = 0; i < n; i++) {
+		pc[i] = conn_new(node_port(1), &a[i], i);
+		poll_path(path, sizeof(path), &a[i], 1, 0);
+		http_req(pc[i], "GET", path, a[i].auth, NULL, 60000, pos_cb);
+		if (i % 500 == 499)
+			loop_for(20000);
+		while (i + 1 - pos_done > OPEN_AHEAD)
+			loop_for(5000);
+	}
+	while (pos_done < n)
+		loop_once(10);
+	info("positions: %d chats, %d with a wrong queue_position, %d errors", n,
+	    pos_wrong, pos_err);
+	row("queue positions of one queue polled at once", "all right",
+	    pass(pos_wrong == 0 && pos_err == 0), "%s chats: %d wrong, %d errors",
+	    fmt_n(n), pos_wrong, pos_err);
 	return 0;
 }
 
@@ -2764,7 +2908,8 @@ usage(void)
 	    "  storm FILE\n"
 	    "  latency SLUG CHATS SECONDS PREFIX NAGENTS MODES\n"
 	    "  throughput SLUG CHATS PREFIX NAGENTS RATE...\n"
-	    "  list SLUG AGENT ENDED ONGOING NREQ\n");
+	    "  list SLUG AGENT ENDED ONGOING NREQ\n"
+	    "  positions FILE                (a check: queue positions)\n");
 	exit(2);
 }
 
@@ -2827,6 +2972,8 @@ main(int argc, char **argv)
 		rc = cmd_throughput(argc, argv);
 	else if (strcmp(cmd, "list") == 0)
 		rc = cmd_list(argc, argv);
+	else if (strcmp(cmd, "positions") == 0)
+		rc = cmd_positions(argc, argv);
 	else
 		usage();
 	info("%lld connects, %lld connection errors", n_connects, n_conn_errors);
