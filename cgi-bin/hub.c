@@ -1,8 +1,8 @@
 /* hub.c: long polls without a thread per waiter.
  *
  * A poll that finds nothing new is parked here: its request is kept, the
- * accept thread goes back to accepting. One hub thread owns the waiters'
- * fate. It wakes a waiter when
+ * accept thread goes back to accepting. One hub thread decides the
+ * waiters' fate. It wakes a waiter when
  *   - a handler in this process commits a change (hub_notify, at once),
  *   - the database shows a change made by another process (checked every
  *     hub_interval_ms while anything is parked, one query whatever the
@@ -10,10 +10,12 @@
  *   - its deadline passes (a binary heap), or
  *   - the client hangs up (epoll on the request's connection; the request
  *     is then freed without an answer).
- * A woken waiter's handler runs again on the hub's own connection: it
- * answers, or parks again when the change was not for it. Answers of one
- * round are sent in two phases, all END_REQUESTs first and then all
- * closes, which lets nginx close its ends in parallel (STACK-NOTES 4.6).
+ * A woken waiter's handler runs again in one of a few worker threads, each
+ * with its own database connection (one thread would serialise every
+ * wake-up behind the database's latency under load): it answers, or parks
+ * again when the change was not for it. Answers go out in chunks, in two
+ * phases, all END_REQUESTs first and then all closes, which lets nginx
+ * close its ends in parallel (STACK-NOTES 4.6).
  */
 #include <errno.h>
 #include <limits.h>
@@ -37,6 +39,8 @@
 
 #define BUCKETS		16384	/* power of two */
 #define EPOLL_BATCH	256
+#define CHUNK		64	/* answers sent together */
+#define HUB_WORKERS	4	/* threads that run woken handlers */
 #define TRIM_AFTER	256	/* give memory back after this many answers */
 #define RECENT		1024	/* notes remembered for waiters that park late */
 
@@ -57,6 +61,8 @@ struct waiter {
 	size_t		 heap_i;	/* index in heap while parked */
 	int		 parked;	/* in the hash and the heap */
 	int		 watched;	/* its fd is in the epoll set */
+	int		 hungup;	/* the client left while it was being run */
+	int		 dead;		/* answered and freed: only the struct is left */
 	struct waiter	*next;		/* in a local list while not parked */
 };
 
@@ -86,7 +92,17 @@ static struct {
 	size_t		 recent_i;
 	struct db	*db;
 	char		 since[40];	/* DB clock at the last change check */
-} hub = { .mu = PTHREAD_MUTEX_INITIALIZER, .epfd = -1, .evfd = -1 };
+
+	/* Woken waiters for the workers, oldest first. */
+	pthread_mutex_t	 wmu;
+	pthread_cond_t	 wcv;
+	struct waiter	*work, *work_tail;
+	struct waiter	*graveyard;	/* answered by workers, freed by the hub */
+	int		 workers_exit;
+	pthread_t	 workers[HUB_WORKERS];
+	int		 nworkers;
+} hub = { .mu = PTHREAD_MUTEX_INITIALIZER, .epfd = -1, .evfd = -1,
+    .wmu = PTHREAD_MUTEX_INITIALIZER, .wcv = PTHREAD_COND_INITIALIZER };
 
 static long long
 now_ms(void)
@@ -272,7 +288,7 @@ hub_park(struct req *r, enum hub_key k1, long long id1, long long seen1,
 		    (struct wkey){ .key = k2, .id = id2, .seen = seen2 };
 
 	pthread_mutex_lock(&hub.mu);
-	if (heap_push(w) == -1) {
+	if (w->hungup || heap_push(w) == -1) {
 		pthread_mutex_unlock(&hub.mu);
 		if (r->waiter == NULL)
 			free(w);
@@ -436,21 +452,110 @@ forget(struct waiter *w)
 	hub.alive--;
 }
 
+/*
+ * Sends a list of answers in two phases: every answer and END_REQUEST
+ * first, then every close (STACK-NOTES 4.6). Returns how many.
+ */
+static int
+complete(struct waiter *done)
+{
+	struct waiter	*w, *next;
+	int		 n = 0;
+
+	for (w = done; w != NULL; w = w->next)
+		serve_flush(w->r);
+	pthread_mutex_lock(&hub.mu);
+	for (w = done; w != NULL; w = w->next) {
+		forget(w);
+		w->dead = 1;
+	}
+	pthread_mutex_unlock(&hub.mu);
+	for (w = done; w != NULL; w = w->next) {
+		w->r->waiter = NULL;
+		serve_free(w->r);
+		w->r = NULL;
+		n++;
+	}
+	/* The struct itself may still be in an event the hub thread got
+	 * from epoll before the fd left the set: the hub frees it later. */
+	pthread_mutex_lock(&hub.mu);
+	for (w = done; w != NULL; w = next) {
+		next = w->next;
+		w->next = hub.graveyard;
+		hub.graveyard = w;
+	}
+	pthread_mutex_unlock(&hub.mu);
+	return n;
+}
+
+/*
+ * A worker: takes woken waiters in chunks, runs their handlers on its own
+ * connection, and sends the answers of each chunk together.
+ */
+static void *
+worker_main(void *arg)
+{
+	struct db	*db = db_new();
+	int		 answered = 0;
+
+	(void)arg;
+	for (;;) {
+		struct waiter	*batch = NULL, *done = NULL, *w;
+		int		 k;
+
+		pthread_mutex_lock(&hub.wmu);
+		while (hub.work == NULL && !hub.workers_exit)
+			pthread_cond_wait(&hub.wcv, &hub.wmu);
+		if (hub.work == NULL) {
+			pthread_mutex_unlock(&hub.wmu);
+			break;
+		}
+		for (k = 0; k < CHUNK && (w = hub.work) != NULL; k++) {
+			hub.work = w->next;
+			w->next = batch;
+			batch = w;
+		}
+		if (hub.work == NULL)
+			hub.work_tail = NULL;
+		pthread_mutex_unlock(&hub.wmu);
+
+		while ((w = batch) != NULL) {
+			batch = w->next;
+			w->r->db = db;
+			if (serve_resume(w->r) == HANDLER_PARKED)
+				continue;
+			w->next = done;
+			done = w;
+		}
+		answered += complete(done);
+		/* glibc keeps a burst's peak otherwise (STACK-NOTES 4.5). */
+		if (answered >= TRIM_AFTER) {
+			malloc_trim(0);
+			answered = 0;
+		}
+	}
+	db_free(db);
+	return NULL;
+}
+
 static void *
 hub_main(void *arg)
 {
 	struct epoll_event	 evs[EPOLL_BATCH];
 	long long		 next_check = 0, now, timeout;
-	int			 n, i, answered_since_trim = 0;
+	int			 n, i;
 
 	(void)arg;
 	for (;;) {
-		struct waiter	*wake = NULL, *gone = NULL, *done = NULL, *w;
+		struct waiter	*wake = NULL, *gone = NULL, *buried, *w;
 		struct note	*notes = NULL, *dbn = NULL;
 		size_t		 nnotes = 0, ndbn = 0, j;
 		int		 stopping, check;
 
 		pthread_mutex_lock(&hub.mu);
+		/* Out of epoll before this wait began: safe to free after it. */
+		buried = hub.graveyard;
+		hub.graveyard = NULL;
 		now = now_ms();
 		timeout = 1000;
 		if (hub.nheap > 0) {
@@ -461,8 +566,10 @@ hub_main(void *arg)
 			if (next_check - now < timeout)
 				timeout = next_check - now;
 		}
-		if (hub.stopping || hub.nnotes > 0)
+		if (hub.nnotes > 0)
 			timeout = 0;
+		else if (hub.stopping)
+			timeout = 10;	/* the workers are answering the rest */
 		pthread_mutex_unlock(&hub.mu);
 
 		n = epoll_wait(hub.epfd, evs, EPOLL_BATCH,
@@ -493,6 +600,18 @@ hub_main(void *arg)
 				continue;
 			}
 			w = evs[i].data.ptr;
+			if (w->dead)
+				continue;
+			if (!w->parked) {
+				/* Being run by a worker: it must not park again,
+				 * and the worker frees it after answering. */
+				struct epoll_event none = { 0 };
+
+				none.data.ptr = w;
+				w->hungup = 1;
+				epoll_ctl(hub.epfd, EPOLL_CTL_MOD, w->r->io.fd, &none);
+				continue;
+			}
 			/* The client went away: free the request unanswered. */
 			unpark(w);
 			forget(w);
@@ -524,6 +643,10 @@ hub_main(void *arg)
 		pthread_mutex_unlock(&hub.mu);
 		free(notes);
 		free(dbn);
+		while ((w = buried) != NULL) {
+			buried = w->next;
+			free(w);
+		}
 
 		while ((w = gone) != NULL) {
 			gone = w->next;
@@ -532,37 +655,25 @@ hub_main(void *arg)
 			free(w);
 		}
 
-		/* Run each woken handler again: it answers or parks again. */
-		while ((w = wake) != NULL) {
-			wake = w->next;
-			if (stopping)
-				w->r->deadline_ms = 0;
-			w->r->db = hub.db;
-			if (serve_resume(w->r) == HANDLER_PARKED)
-				continue;
-			w->next = done;
-			done = w;
-		}
-		/* Phase one: every answer and END_REQUEST; two: every close. */
-		for (w = done; w != NULL; w = w->next)
-			serve_flush(w->r);
-		pthread_mutex_lock(&hub.mu);
-		for (w = done; w != NULL; w = w->next)
-			forget(w);
-		pthread_mutex_unlock(&hub.mu);
-		while ((w = done) != NULL) {
-			done = w->next;
-			w->r->waiter = NULL;
-			serve_free(w->r);
-			free(w);
-			answered_since_trim++;
-		}
-		/* glibc keeps a burst's peak otherwise (STACK-NOTES 4.5). */
-		if (answered_since_trim >= TRIM_AFTER) {
-			malloc_trim(0);
-			answered_since_trim = 0;
-		}
+		/* The workers run each woken handler again: it answers or
+		 * parks again. */
+		if (wake != NULL) {
+			struct waiter *last = wake;
 
+			for (w = wake; w != NULL; w = w->next) {
+				if (stopping)
+					w->r->deadline_ms = 0;
+				last = w;
+			}
+			pthread_mutex_lock(&hub.wmu);
+			if (hub.work_tail != NULL)
+				hub.work_tail->next = wake;
+			else
+				hub.work = wake;
+			hub.work_tail = last;
+			pthread_cond_broadcast(&hub.wcv);
+			pthread_mutex_unlock(&hub.wmu);
+		}
 		if (stopping) {
 			pthread_mutex_lock(&hub.mu);
 			n = hub.alive;
@@ -594,7 +705,11 @@ hub_start(void)
 		hub.running = 0;
 		return -1;
 	}
-	return 0;
+	for (hub.nworkers = 0; hub.nworkers < HUB_WORKERS; hub.nworkers++)
+		if (pthread_create(&hub.workers[hub.nworkers], NULL, worker_main,
+		    NULL) != 0)
+			break;
+	return hub.nworkers > 0 ? 0 : -1;
 }
 
 void
@@ -611,10 +726,23 @@ hub_stop(void)
 	pthread_mutex_unlock(&hub.mu);
 	if (write(hub.evfd, &one, sizeof(one)) == -1)
 		(void)0;
+	/* The hub thread ends when every waiter has been answered. */
 	pthread_join(hub.thread, NULL);
+	pthread_mutex_lock(&hub.wmu);
+	hub.workers_exit = 1;
+	pthread_cond_broadcast(&hub.wcv);
+	pthread_mutex_unlock(&hub.wmu);
+	while (hub.nworkers > 0)
+		pthread_join(hub.workers[--hub.nworkers], NULL);
 	pthread_mutex_lock(&hub.mu);
 	hub.running = 0;
 	pthread_mutex_unlock(&hub.mu);
+	while (hub.graveyard != NULL) {
+		struct waiter *w = hub.graveyard;
+
+		hub.graveyard = w->next;
+		free(w);
+	}
 	db_free(hub.db);
 	free(hub.heap);
 	free(hub.notes);
