@@ -463,13 +463,21 @@ api_agent_message(struct req *r)
 	long long		 seq = 0;
 	enum act		 a;
 
-	if (check_mine(r) == -1 || api_read_message(r, &ev, 1) == -1)
+	struct dbres		 c;
+
+	if (api_read_message(r, &ev, 1) == -1)
 		return HANDLER_DONE;
 	ev.author_kind = "agent";
 	ev.author_id = r->user.id;
 	ev.author_name = r->user.name;
 	/* Answering means having read: chat_append moves agent_read_seq. */
 	a = chat_post(r->db, r->id[0], &ev, &seq);
+	/* Not mine: one who may look on gets 403, anyone else 404. */
+	if (a == ACT_NOT_MINE || a == ACT_NOT_FOUND) {
+		if (load_chat(r, r->id[0], &c) == -1)
+			return HANDLER_DONE;
+		dbres_free(&c);
+	}
 	api_send_act(r, a, seq, 201);
 	return HANDLER_DONE;
 }

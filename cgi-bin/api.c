@@ -90,6 +90,9 @@ api_send_act(struct req *r, enum act a, long long seq, int ok_status)
 	case ACT_DOWN:
 		send_db_down(r);
 		break;
+	case ACT_NOT_MINE:
+		send_error(r, 403, "forbidden", "Only the chat's agent can do this.");
+		break;
 	case ACT_ERR:
 		send_error(r, 500, "internal", "Something went wrong on our side.");
 		break;

@@ -301,6 +301,10 @@ post_once(struct db *db, long long id, const struct chat_event *ev,
 		db_rollback(db);
 		return ACT_NOT_FOUND;
 	}
+	if (strcmp(ev->author_kind, "agent") == 0 && c.agent_id != ev->author_id) {
+		db_rollback(db);
+		return ACT_NOT_MINE;
+	}
 	if (strcmp(c.status, "ended") == 0) {
 		db_rollback(db);
 		/* A retried send of a message that made it before the end. */

@@ -90,12 +90,15 @@ enum act {
 	ACT_ENDED,	/* the chat has ended: 409 */
 	ACT_NOT_FOUND,
 	ACT_DOWN,	/* database unavailable: 503 */
+	ACT_NOT_MINE,	/* an agent's post to a chat that is not theirs */
 	ACT_ERR,
 };
 
 /*
  * Appends a message to chat `id` in a transaction of its own (retried on
- * deadlock), then wakes the waiters. *seq gets its seq.
+ * deadlock), then wakes the waiters. *seq gets its seq. An agent's message
+ * (author_kind "agent") goes only into a chat whose agent is the author:
+ * ACT_NOT_MINE otherwise.
  */
 enum act chat_post(struct db *, long long id, const struct chat_event *,
 	    long long *seq);
