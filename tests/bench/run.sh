@@ -92,6 +92,7 @@ cleanup() {
 		wait "$STARTUP_PID" 2>/dev/null || true
 	fi
 	sh tests/stack.sh stop "$SDIR" >> "$LOG" 2>&1 || true
+	rm -rf "$SDIR"
 	if [ "${BENCH_KEEP:-0}" = 1 ]; then
 		say "stack left running in $DIR (port $PORT): sh tests/stack.sh stop $DIR"
 	else
@@ -155,6 +156,10 @@ sh tests/stack.sh start "$DIR" "$PORT" 2 >> "$LOG" 2>&1 || {
 	tail -n 30 "$LOG" >&2
 	die "the stack did not start"
 }
+# The binary the nodes run (cgi-bin/snak may be rebuilt meanwhile):
+# /proc/PID/exe is the running file even when it was replaced.
+p1=$(cat "$DIR/snak-1.pid")
+BIN_INFO="binary built $(date -u -d "@$(stat -L -c %Y "/proc/$p1/exe")" +%H:%M:%SZ), sha256 $(sha256sum < "/proc/$p1/exe" | cut -c1-12)"
 # shellcheck disable=SC1091
 . "$DIR/snak.env"
 export SNAK_DB_SOCKET SNAK_DB_USER SNAK_DB_PASSWORD SNAK_DB_NAME
@@ -242,7 +247,7 @@ workers=$(sed -n 's/^worker_processes \([0-9a-z]*\);/\1/p' "$DIR/nginx/conf/ngin
 wconns=$(sed -n 's/^ *worker_connections \([0-9]*\);/\1/p' "$DIR/nginx/conf/nginx.conf")
 rev=$(git rev-parse --short HEAD 2>/dev/null || echo unknown)
 git diff --quiet HEAD -- cgi-bin 2>/dev/null || rev="$rev + uncommitted changes in cgi-bin"
-rev="$rev (binary built $(date -u -r "$SNAK" +%H:%MZ))"
+rev="$rev ($BIN_INFO)"
 others=$(pgrep -c -f 'snak serve' || true)
 
 # shellcheck disable=SC1091
