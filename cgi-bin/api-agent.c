@@ -124,18 +124,17 @@ fail:
 	return HANDLER_DONE;
 }
 
-/* JSON of row `row` of STMT_FEED_POLL. */
 static json_t *
 feed_event_json(const struct dbres *res, int row)
 {
 	json_t		*o, *extra;
 	const char	*v;
 
-	o = json_pack("{s:I, s:s, s:s}", "seq", (json_int_t)dbres_int(res, row, 1),
-	    "type", dbres_str(res, row, 2), "at", dbres_str(res, row, 3));
-	if (dbres_str(res, row, 4) != NULL)
-		json_object_set_new(o, "chat_id", json_integer(dbres_int(res, row, 4)));
-	if ((v = dbres_str(res, row, 5)) != NULL &&
+	o = json_pack("{s:I, s:s, s:s}", "seq", (json_int_t)dbres_int(res, row, 0),
+	    "type", dbres_str(res, row, 1), "at", dbres_str(res, row, 2));
+	if (dbres_str(res, row, 3) != NULL)
+		json_object_set_new(o, "chat_id", json_integer(dbres_int(res, row, 3)));
+	if ((v = dbres_str(res, row, 4)) != NULL &&
 	    (extra = json_loads(v, 0, NULL)) != NULL) {
 		json_object_update_missing(o, extra);
 		json_decref(extra);
@@ -150,37 +149,41 @@ feed_event_json(const struct dbres *res, int row)
 int
 api_agent_events(struct req *r)
 {
-	struct dbres	 res;
+	struct dbres	 st, res;
 	json_t		*events;
 	long long	 last;
 	int		 i, first = !r->polling;
 
 	hub_begin_poll(r);
-	if (r->q.after < 0)
-		r->q.after = 0;
-	if (db_exec(r->db, STMT_FEED_POLL, &res, "ii", r->q.after,
-	    r->user.id) != DB_OK || res.rows == 0) {
-		dbres_free(&res);
+	if (db_exec(r->db, STMT_USER_STATE, &st, "i", r->user.id) != DB_OK) {
 		send_db_down(r);
 		return HANDLER_DONE;
 	}
-	last = dbres_int(&res, 0, 0);
-	if (first && api_check_after(r, last) == -1) {
-		dbres_free(&res);
-		return HANDLER_DONE;
+	last = dbres_int(&st, 0, 1);
+	dbres_free(&st);
+	if (first) {
+		if (r->q.after < 0)
+			r->q.after = 0;
+		if (api_check_after(r, last) == -1)
+			return HANDLER_DONE;
 	}
 	if (last <= r->q.after && hub_can_park(r) &&
-	    hub_park(r, HUB_FEED, r->user.id, last, HUB_NONE, 0, 0) == 0) {
-		dbres_free(&res);
+	    hub_park(r, HUB_FEED, r->user.id, last, HUB_NONE, 0, 0) == 0)
 		return HANDLER_PARKED;
-	}
 	events = json_array();
-	for (i = 0; i < res.rows; i++)
-		if (dbres_str(&res, i, 1) != NULL)
+	if (last > r->q.after) {
+		if (db_exec(r->db, STMT_FEED_AFTER, &res, "iii", r->user.id,
+		    r->q.after, last) != DB_OK) {
+			json_decref(events);
+			send_db_down(r);
+			return HANDLER_DONE;
+		}
+		for (i = 0; i < res.rows; i++)
 			json_array_append_new(events, feed_event_json(&res, i));
-	if (res.rows == 500)	/* the rest in the next poll */
-		last = dbres_int(&res, res.rows - 1, 1);
-	dbres_free(&res);
+		if (res.rows == 500)
+			last = dbres_int(&res, res.rows - 1, 0);
+		dbres_free(&res);
+	}
 	send_json(r, 200, json_pack("{s:o, s:I}", "events", events,
 	    "last_seq", (json_int_t)last));
 	return HANDLER_DONE;
@@ -410,7 +413,7 @@ api_agent_chat(struct req *r)
 	}
 	events = json_array();
 	for (i = 0; i < ev.rows; i++)
-		json_array_append_new(events, event_json(&ev, i, 0, 1));
+		json_array_append_new(events, event_json(&ev, i, 1));
 	parts = json_array();
 	json_array_append_new(parts, json_pack("{s:s, s:s}", "kind", "customer",
 	    "name", dbres_str(&c, 0, 2)));

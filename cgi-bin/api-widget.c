@@ -252,49 +252,44 @@ api_widget_events(struct req *r)
 	int		 i, first = !r->polling;
 
 	hub_begin_poll(r);
-	if (r->q.after < 0)
-		r->q.after = 0;
-	if (db_exec(r->db, STMT_WIDGET_POLL, &res, "ii", r->q.after,
-	    r->chat_id) != DB_OK || res.rows == 0) {
-		dbres_free(&res);
-		send_db_down(r);
-		return HANDLER_DONE;
-	}
-	snprintf(s.status, sizeof(s.status), "%s", dbres_str(&res, 0, 0));
-	s.last_seq = dbres_int(&res, 0, 1);
-	s.channel_id = dbres_int(&res, 0, 2);
-	s.queue_version = dbres_int(&res, 0, 3);
-	s.position = 0;
-	if (strcmp(s.status, "queued") == 0 &&
-	    (s.position = queue_position(r->db, s.channel_id,
-	    s.queue_version, r->chat_id)) < 0) {
-		dbres_free(&res);
+	if (read_state(r, &s) == -1) {
 		send_db_down(r);
 		return HANDLER_DONE;
 	}
 	if (first) {
-		if (api_check_after(r, s.last_seq) == -1) {
-			dbres_free(&res);
+		if (r->q.after < 0)
+			r->q.after = 0;
+		if (api_check_after(r, s.last_seq) == -1)
 			return HANDLER_DONE;
-		}
+		r->seen = r->q.after;
 		r->seen_pos = s.position;
 	}
 	events = json_array();
 	last = s.last_seq;
-	for (i = 0; i < res.rows; i++)
-		if (dbres_str(&res, i, 4) != NULL)
-			json_array_append_new(events, event_json(&res, i, 4, 0));
-	if (res.rows == 500)	/* the rest in the next poll */
-		last = dbres_int(&res, res.rows - 1, 4);
-	dbres_free(&res);
+	if (s.last_seq > r->seen) {
+		if (db_exec(r->db, STMT_EVENTS_PUBLIC, &res, "iii", r->chat_id,
+		    r->q.after, s.last_seq) != DB_OK) {
+			json_decref(events);
+			send_db_down(r);
+			return HANDLER_DONE;
+		}
+		for (i = 0; i < res.rows; i++)
+			json_array_append_new(events, event_json(&res, i, 0));
+		if (res.rows == 500)	/* the rest in the next poll */
+			last = dbres_int(&res, res.rows - 1, 0);
+		dbres_free(&res);
+	}
 	/* Nothing the customer can see yet (private notes move last_seq
-	 * without events): wait for more than what was looked at. */
+	 * without events): wait for more, remembering what was looked at. */
 	if (json_array_size(events) == 0 && s.position == r->seen_pos &&
-	    hub_can_park(r) && hub_park(r, HUB_CHAT, r->chat_id, s.last_seq,
-	    s.position > 0 ? HUB_QUEUE : HUB_NONE, s.channel_id,
-	    s.queue_version) == 0) {
-		json_decref(events);
-		return HANDLER_PARKED;
+	    hub_can_park(r)) {
+		r->seen = s.last_seq;
+		if (hub_park(r, HUB_CHAT, r->chat_id, s.last_seq,
+		    s.position > 0 ? HUB_QUEUE : HUB_NONE, s.channel_id,
+		    s.queue_version) == 0) {
+			json_decref(events);
+			return HANDLER_PARKED;
+		}
 	}
 	send_json(r, 200, json_pack("{s:o, s:I, s:s, s:I}", "events", events,
 	    "last_seq", (json_int_t)last, "status", s.status,

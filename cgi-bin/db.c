@@ -182,15 +182,10 @@ static const char *const stmts[STMT__MAX] = {
 	"VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
 	/* STMT_EVENT_BY_CLIENT_ID */
 	"SELECT seq FROM chat_events WHERE chat_id = ? AND client_id = ?",
-	/* STMT_WIDGET_POLL: the chat's state and what the customer may see
-	 * after seq ?, in one statement: one snapshot, so no event is newer
-	 * than the last_seq beside it (event columns are NULL for none) */
-	"SELECT c.status, c.last_seq, c.channel_id, ch.queue_version, "
-	"e.seq, e.type, " TS("e.at") ", e.author_kind, e.author_name, e.body, "
-	"e.data, e.private, e.author_id FROM chats c "
-	"JOIN channels ch ON ch.id = c.channel_id "
-	"LEFT JOIN chat_events e ON e.chat_id = c.id AND e.seq > ? "
-	"AND e.private = 0 WHERE c.id = ? ORDER BY e.seq LIMIT 500",
+	/* STMT_EVENTS_PUBLIC: what the customer may see, after ? up to ? */
+	"SELECT seq, type, " TS("at") ", author_kind, author_name, body, data, "
+	"private, author_id FROM chat_events WHERE chat_id = ? AND seq > ? "
+	"AND seq <= ? AND private = 0 ORDER BY seq LIMIT 500",
 	/* STMT_EVENTS_ALL: the agent's view, private messages included */
 	"SELECT seq, type, " TS("at") ", author_kind, author_name, body, data, "
 	"private, author_id FROM chat_events WHERE chat_id = ? AND seq > ? "
@@ -216,11 +211,9 @@ static const char *const stmts[STMT__MAX] = {
 	"VALUES (?, ?, ?, NULLIF(?, 0), ?)",
 	/* STMT_FEED_SET */
 	"UPDATE users SET feed_seq = ?, feed_changed_at = NOW(6) WHERE id = ?",
-	/* STMT_FEED_POLL: the feed's last seq and its events after ?, in one
-	 * statement (one snapshot); event columns are NULL for none */
-	"SELECT u.feed_seq, e.seq, e.type, " TS("e.at") ", e.chat_id, e.data "
-	"FROM users u LEFT JOIN agent_events e ON e.user_id = u.id "
-	"AND e.seq > ? WHERE u.id = ? ORDER BY e.seq LIMIT 500",
+	/* STMT_FEED_AFTER */
+	"SELECT seq, type, " TS("at") ", chat_id, data FROM agent_events "
+	"WHERE user_id = ? AND seq > ? AND seq <= ? ORDER BY seq LIMIT 500",
 	/* STMT_HUB_CHANGES: what changed since ? (minus a second, for commits
 	 * that were still open at the last look), and the database's clock */
 	"SELECT 1, id, last_seq, NULL FROM chats "

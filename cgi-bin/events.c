@@ -208,30 +208,30 @@ fail:
 }
 
 json_t *
-event_json(const struct dbres *res, int row, int c, int agent_view)
+event_json(const struct dbres *res, int row, int agent_view)
 {
 	json_t		*o, *extra;
 	const char	*v;
 
 	o = json_pack("{s:I, s:s, s:s, s:{s:s, s:s}}",
-	    "seq", (json_int_t)dbres_int(res, row, c + 0),
-	    "type", dbres_str(res, row, c + 1),
-	    "at", dbres_str(res, row, c + 2),
-	    "author", "kind", dbres_str(res, row, c + 3),
-	    "name", dbres_str(res, row, c + 4));
-	if ((v = dbres_str(res, row, c + 5)) != NULL)
+	    "seq", (json_int_t)dbres_int(res, row, 0),
+	    "type", dbres_str(res, row, 1),
+	    "at", dbres_str(res, row, 2),
+	    "author", "kind", dbres_str(res, row, 3),
+	    "name", dbres_str(res, row, 4));
+	if ((v = dbres_str(res, row, 5)) != NULL)
 		json_object_set_new(o, "text", json_string(v));
-	if ((v = dbres_str(res, row, c + 6)) != NULL &&
+	if ((v = dbres_str(res, row, 6)) != NULL &&
 	    (extra = json_loads(v, 0, NULL)) != NULL) {
 		json_object_update_missing(o, extra);
 		json_decref(extra);
 	}
 	if (agent_view) {
 		json_object_set_new(o, "private",
-		    json_boolean(dbres_int(res, row, c + 7)));
-		if (dbres_int(res, row, c + 8))
+		    json_boolean(dbres_int(res, row, 7)));
+		if (dbres_int(res, row, 8))
 			json_object_set_new(json_object_get(o, "author"), "id",
-			    json_integer(dbres_int(res, row, c + 8)));
+			    json_integer(dbres_int(res, row, 8)));
 	}
 	return o;
 }

@@ -76,9 +76,8 @@ enum db_rc feed_append(struct db *, long long user_id, long long cur,
 enum db_rc feed_queue_changed(struct db *, long long channel_id,
 	    const char *type, long long chat_id, int left, struct notes *);
 
-/* JSON of the event in row `row` of STMT_EVENTS_ALL (col 0) or
- * STMT_WIDGET_POLL (col 4): its columns start at `col`. */
-json_t	*event_json(const struct dbres *, int row, int col, int agent_view);
+/* JSON of row `row` of STMT_EVENTS_PUBLIC / STMT_EVENTS_ALL. */
+json_t	*event_json(const struct dbres *, int row, int agent_view);
 /* JSON of row `row` of a query selecting CHAT_COLS (see db.c). */
 json_t	*chat_json(const struct dbres *, int row);
 

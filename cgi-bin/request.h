@@ -85,6 +85,7 @@ struct req {
 	int		 polling;	/* hub_begin_poll() ran */
 	long long	 deadline_ms;	/* CLOCK_MONOTONIC ms; 0: may not park */
 	long long	 seen_pos;	/* queue position the client has */
+	long long	 seen;		/* what the client already has, per handler */
 	void		*waiter;	/* the hub's record while parked */
 };
 
