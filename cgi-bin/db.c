@@ -190,12 +190,15 @@ static const char *const stmts[STMT__MAX] = {
 	"SELECT seq, type, " TS("at") ", author_kind, author_name, body, data, "
 	"private, author_id FROM chat_events WHERE chat_id = ? AND seq > ? "
 	"AND seq <= ? ORDER BY seq LIMIT 5000",
-	/* STMT_CHATS_ACTIVE */
-	"SELECT " CHAT_COLS "FROM chats c JOIN channels ch ON ch.id = c.channel_id "
+	/* STMT_CHATS_ACTIVE: from the agent index, not from channels with a
+	 * temporary table (the optimiser's pick, measured slower) */
+	"SELECT STRAIGHT_JOIN " CHAT_COLS "FROM chats c FORCE INDEX (agent) "
+	"JOIN channels ch ON ch.id = c.channel_id "
 	"WHERE c.agent_id = ? AND c.status = 'active' ORDER BY c.id",
 	/* STMT_CHATS_RECENT: ended in the last 8 hours (index agent); an
 	 * ended chat has nothing left to answer, so no unread count */
-	"SELECT " CHAT_COLS_UNREAD("0") "FROM chats c JOIN channels ch ON ch.id = c.channel_id "
+	"SELECT STRAIGHT_JOIN " CHAT_COLS_UNREAD("0") "FROM chats c FORCE INDEX (agent) "
+	"JOIN channels ch ON ch.id = c.channel_id "
 	"WHERE c.agent_id = ? AND c.status = 'ended' "
 	"AND c.ended_at > NOW(6) - INTERVAL 8 HOUR ORDER BY c.ended_at DESC "
 	"LIMIT 1000",
