@@ -149,43 +149,47 @@ feed_event_json(const struct dbres *res, int row)
 int
 api_agent_events(struct req *r)
 {
-	struct dbres	 st, res;
+	struct dbres	 res;
 	json_t		*events;
 	long long	 last;
-	int		 i, first = !r->polling;
+	int		 i;
 
 	hub_begin_poll(r);
-	if (db_exec(r->db, STMT_USER_STATE, &st, "i", r->user.id) != DB_OK) {
+	if (r->q.after < 0)
+		r->q.after = 0;
+	/* A feed is gapless in commit order (appends take the agent's row
+	 * lock), so what is visible after N is complete: no upper bound is
+	 * needed, and the usual wake-up costs this one query. */
+	if (db_exec(r->db, STMT_FEED_AFTER, &res, "ii", r->user.id,
+	    r->q.after) != DB_OK) {
 		send_db_down(r);
 		return HANDLER_DONE;
 	}
-	last = dbres_int(&st, 0, 1);
-	dbres_free(&st);
-	if (first) {
-		if (r->q.after < 0)
-			r->q.after = 0;
-		if (api_check_after(r, last) == -1)
-			return HANDLER_DONE;
-	}
-	if (last <= r->q.after && hub_can_park(r) &&
-	    hub_park(r, HUB_FEED, r->user.id, last, HUB_NONE, 0, 0) == 0)
-		return HANDLER_PARKED;
-	events = json_array();
-	if (last > r->q.after) {
-		if (db_exec(r->db, STMT_FEED_AFTER, &res, "iii", r->user.id,
-		    r->q.after, last) != DB_OK) {
-			json_decref(events);
-			send_db_down(r);
-			return HANDLER_DONE;
-		}
+	if (res.rows > 0) {
+		events = json_array();
 		for (i = 0; i < res.rows; i++)
 			json_array_append_new(events, feed_event_json(&res, i));
-		if (res.rows == 500)
-			last = dbres_int(&res, res.rows - 1, 0);
+		last = dbres_int(&res, res.rows - 1, 0);
 		dbres_free(&res);
+		send_json(r, 200, json_pack("{s:o, s:I}", "events", events,
+		    "last_seq", (json_int_t)last));
+		return HANDLER_DONE;
 	}
-	send_json(r, 200, json_pack("{s:o, s:I}", "events", events,
-	    "last_seq", (json_int_t)last));
+	dbres_free(&res);
+	/* Nothing new: where the feed ends, to check the cursor and wait. */
+	if (db_exec(r->db, STMT_USER_STATE, &res, "i", r->user.id) != DB_OK) {
+		send_db_down(r);
+		return HANDLER_DONE;
+	}
+	last = dbres_int(&res, 0, 1);
+	dbres_free(&res);
+	if (api_check_after(r, last) == -1)
+		return HANDLER_DONE;
+	if (hub_can_park(r) &&
+	    hub_park(r, HUB_FEED, r->user.id, last, HUB_NONE, 0, 0) == 0)
+		return HANDLER_PARKED;
+	send_json(r, 200, json_pack("{s:[], s:I}", "events", "last_seq",
+	    (json_int_t)last));
 	return HANDLER_DONE;
 }
 

@@ -129,9 +129,12 @@ static const char *const stmts[STMT__MAX] = {
 	/* STMT_CHAT_AGENT_READ */
 	"UPDATE chats SET agent_read_seq = last_seq "
 	"WHERE id = ? AND agent_id = ? AND agent_read_seq < last_seq",
-	/* STMT_QUEUE_IDS: the queue in order (queue.c snapshots) */
+	/* STMT_QUEUE_IDS: the queue in order (queue.c snapshots), but for
+	 * the last 2 seconds: a chat inserted just now may not have committed
+	 * yet, and one missing ahead would put everyone behind it a place
+	 * too low. Those are counted live at the tail (STMT_QUEUE_TAIL). */
 	"SELECT id FROM chats WHERE channel_id = ? AND status = 'queued' "
-	"ORDER BY id LIMIT 1000000",
+	"AND created_at < NOW(6) - INTERVAL 2 SECOND ORDER BY id LIMIT 1000000",
 	/* STMT_QUEUE_TAIL: queued chats with ? < id <= ? */
 	"SELECT COUNT(*) FROM chats WHERE channel_id = ? AND status = 'queued' "
 	"AND id > ? AND id <= ?",
@@ -214,9 +217,9 @@ static const char *const stmts[STMT__MAX] = {
 	"VALUES (?, ?, ?, NULLIF(?, 0), ?)",
 	/* STMT_FEED_SET */
 	"UPDATE users SET feed_seq = ?, feed_changed_at = NOW(6) WHERE id = ?",
-	/* STMT_FEED_AFTER */
+	/* STMT_FEED_AFTER: no upper bound needed, see api_agent_events */
 	"SELECT seq, type, " TS("at") ", chat_id, data FROM agent_events "
-	"WHERE user_id = ? AND seq > ? AND seq <= ? ORDER BY seq LIMIT 500",
+	"WHERE user_id = ? AND seq > ? ORDER BY seq LIMIT 500",
 	/* STMT_HUB_CHANGES: what changed since ? (minus a second, for commits
 	 * that were still open at the last look), and the database's clock */
 	"SELECT 1, id, last_seq, NULL FROM chats "

@@ -6,7 +6,8 @@
  * sorted ids of the queued chats, labelled with the channel's
  * queue_version. The version moves only when a chat leaves the queue, so
  * while it stands the snapshot's places are right; chats that joined after
- * the snapshot are counted with a small range query at the tail. It is a
+ * the snapshot (and those of its last two seconds, which may still be
+ * committing) are counted with a small range query at the tail. It is a
  * cache in the sense of DESIGN.md: re-read from the database, never the
  * only copy of anything.
  */
