@@ -42,15 +42,8 @@ api_widget_channel(struct req *r)
 	struct dbres	 res;
 	const char	*lang;
 
-	if (db_exec(r->db, STMT_CHANNEL_BY_SLUG, &res, "s", r->slug) != DB_OK) {
-		send_db_down(r);
+	if (api_load_channel(r, r->slug, &res) == -1)
 		return HANDLER_DONE;
-	}
-	if (res.rows != 1) {
-		dbres_free(&res);
-		send_error(r, 404, "not_found", "There is no such channel.");
-		return HANDLER_DONE;
-	}
 	lang = dbres_str(&res, 0, 3);
 	/* Opening hours come with the channel settings; until then a channel
 	 * is open at all hours, as API.md says of one without hours. */
@@ -154,15 +147,8 @@ api_widget_chat_new(struct req *r)
 		return HANDLER_DONE;
 	}
 	json_decref(fields);
-	if (db_exec(r->db, STMT_CHANNEL_BY_SLUG, &ch, "s", r->slug) != DB_OK) {
-		send_db_down(r);
+	if (api_load_channel(r, r->slug, &ch) == -1)
 		return HANDLER_DONE;
-	}
-	if (ch.rows != 1) {
-		dbres_free(&ch);
-		send_error(r, 404, "not_found", "There is no such channel.");
-		return HANDLER_DONE;
-	}
 	channel_id = dbres_int(&ch, 0, 0);
 	if (request_body_str(r, "language", &lang) != 1)
 		lang = NULL;

@@ -100,6 +100,21 @@ api_send_act(struct req *r, enum act a, long long seq, int ok_status)
 }
 
 int
+api_load_channel(struct req *r, const char *slug, struct dbres *res)
+{
+	if (db_exec(r->db, STMT_CHANNEL_BY_SLUG, res, "s", slug) != DB_OK) {
+		send_db_down(r);
+		return -1;
+	}
+	if (res->rows != 1) {
+		dbres_free(res);
+		send_error(r, 404, "not_found", "There is no such channel.");
+		return -1;
+	}
+	return 0;
+}
+
+int
 api_check_after(struct req *r, long long last)
 {
 	if (r->q.after > last) {

@@ -24,4 +24,10 @@ void	api_send_act(struct req *, enum act, long long seq, int ok_status);
  */
 int	api_check_after(struct req *, long long last);
 
+/*
+ * Reads channel `slug` (STMT_CHANNEL_BY_SLUG) into `res`: 0, or -1 after
+ * sending 404 (no such channel) or 503.
+ */
+int	api_load_channel(struct req *, const char *slug, struct dbres *res);
+
 #endif

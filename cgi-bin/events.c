@@ -286,21 +286,33 @@ first_seq(struct db *db, long long id, const char *client_id, long long *seq)
 	return ACT_DUP;
 }
 
+/* Begins a transaction and locks chat `id`: ACT_OK, or rolled back and why. */
+static enum act
+begin_locked(struct db *db, long long id, struct chat_lock *c, enum db_rc *rc)
+{
+	if ((*rc = db_begin(db)) != DB_OK)
+		return act_of(*rc);
+	if ((*rc = chat_lock(db, id, c)) != DB_OK) {
+		db_rollback(db);
+		return act_of(*rc);
+	}
+	if (c->id == 0) {
+		db_rollback(db);
+		return ACT_NOT_FOUND;
+	}
+	return ACT_OK;
+}
+
 static enum act
 post_once(struct db *db, long long id, const struct chat_event *ev,
     long long *seq, struct notes *notes, enum db_rc *rc)
 {
 	struct chat_lock	 c;
 	struct chat_event	 e;
+	enum act		 a;
 
-	if ((*rc = db_begin(db)) != DB_OK)
-		return act_of(*rc);
-	if ((*rc = chat_lock(db, id, &c)) != DB_OK)
-		goto fail;
-	if (c.id == 0) {
-		db_rollback(db);
-		return ACT_NOT_FOUND;
-	}
+	if ((a = begin_locked(db, id, &c, rc)) != ACT_OK)
+		return a;
 	if (strcmp(ev->author_kind, "agent") == 0 && c.agent_id != ev->author_id) {
 		db_rollback(db);
 		return ACT_NOT_MINE;
@@ -358,15 +370,10 @@ end_once(struct db *db, long long id, const struct chat_event *ev,
 {
 	struct chat_lock	 c;
 	struct chat_event	 e;
+	enum act		 a;
 
-	if ((*rc = db_begin(db)) != DB_OK)
-		return act_of(*rc);
-	if ((*rc = chat_lock(db, id, &c)) != DB_OK)
-		goto fail;
-	if (c.id == 0) {
-		db_rollback(db);
-		return ACT_NOT_FOUND;
-	}
+	if ((a = begin_locked(db, id, &c, rc)) != ACT_OK)
+		return a;
 	if (strcmp(c.status, "ended") == 0) {
 		db_rollback(db);
 		return ACT_OK;

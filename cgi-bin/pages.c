@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "api.h"
 #include "db.h"
 #include "html.h"
 #include "request.h"
@@ -67,15 +68,8 @@ page_widget(struct req *r)
 		send_error(r, 404, "not_found", "Name a channel: /widget?channel=...");
 		return HANDLER_DONE;
 	}
-	if (db_exec(r->db, STMT_CHANNEL_BY_SLUG, &res, "s", r->q.channel) != DB_OK) {
-		send_db_down(r);
+	if (api_load_channel(r, r->q.channel, &res) == -1)
 		return HANDLER_DONE;
-	}
-	if (res.rows != 1) {
-		dbres_free(&res);
-		send_error(r, 404, "not_found", "There is no such channel.");
-		return HANDLER_DONE;
-	}
 	lang = html_lang(dbres_str(&res, 0, 3), r->accept_language);
 	vars[0] = "channel";
 	vars[1] = r->q.channel;
