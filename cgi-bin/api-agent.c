@@ -495,7 +495,7 @@ api_agent_end(struct req *r)
 {
 	if (check_mine(r) == -1)
 		return HANDLER_DONE;
-	api_send_act(r, chat_end(r->db, r->id[0], "agent", r->user.id,
-	    r->user.name), 0, 200);
+	api_send_ended(r, chat_end(r->db, r->id[0], "agent", r->user.id,
+	    r->user.name));
 	return HANDLER_DONE;
 }

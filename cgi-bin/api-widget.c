@@ -304,6 +304,6 @@ api_widget_message(struct req *r)
 int
 api_widget_end(struct req *r)
 {
-	api_send_act(r, chat_end(r->db, r->chat_id, "customer", 0, NULL), 0, 200);
+	api_send_ended(r, chat_end(r->db, r->chat_id, "customer", 0, NULL));
 	return HANDLER_DONE;
 }

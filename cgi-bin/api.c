@@ -71,11 +71,7 @@ api_send_act(struct req *r, enum act a, long long seq, int ok_status)
 {
 	switch (a) {
 	case ACT_OK:
-		if (ok_status == 200 && seq == 0)
-			send_json(r, 200, json_pack("{s:s}", "status", "ended"));
-		else
-			send_json(r, ok_status, json_pack("{s:I}", "seq",
-			    (json_int_t)seq));
+		send_json(r, ok_status, json_pack("{s:I}", "seq", (json_int_t)seq));
 		break;
 	case ACT_DUP:
 		/* The same client_id again: the first result, not a copy. */
@@ -97,6 +93,15 @@ api_send_act(struct req *r, enum act a, long long seq, int ok_status)
 		send_error(r, 500, "internal", "Something went wrong on our side.");
 		break;
 	}
+}
+
+void
+api_send_ended(struct req *r, enum act a)
+{
+	if (a == ACT_OK)
+		send_json(r, 200, json_pack("{s:s}", "status", "ended"));
+	else
+		api_send_act(r, a, 0, 200);
 }
 
 int

@@ -15,8 +15,10 @@ struct req;
  */
 int	api_read_message(struct req *, struct chat_event *ev, int allow_private);
 
-/* Answers a chat_post/chat_end outcome: ok/dup with `seq` (201/200) or an error. */
+/* Answers a chat_post outcome: ok/dup with `seq` (201/200) or an error. */
 void	api_send_act(struct req *, enum act, long long seq, int ok_status);
+/* Answers a chat_end outcome: 200 {status: "ended"} or an error. */
+void	api_send_ended(struct req *, enum act);
 
 /*
  * The first-run check of a poll's `after` against the newest `last`:

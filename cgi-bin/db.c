@@ -165,9 +165,6 @@ static const char *const stmts[STMT__MAX] = {
 	"INSERT INTO chat_participants (chat_id, user_id, role) "
 	"VALUES (?, ?, 'agent') ON DUPLICATE KEY UPDATE left_at = NULL, "
 	"role = 'agent'",
-	/* STMT_PARTICIPANTS_LEAVE */
-	"UPDATE chat_participants SET left_at = NOW(6) "
-	"WHERE chat_id = ? AND left_at IS NULL",
 	/* STMT_PARTICIPANT_IDS: agents whose feed follows the chat (but ?),
 	 * in lock order */
 	"SELECT u.id, u.feed_seq FROM chat_participants p "

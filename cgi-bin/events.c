@@ -82,12 +82,13 @@ feed_append(struct db *db, long long user_id, long long cur, const char *type,
 static const char *
 feed_type(const struct chat_event *ev)
 {
+	const char *status = ev->data == NULL ? NULL :
+	    json_string_value(json_object_get(ev->data, "status"));
+
 	if (strcmp(ev->type, "message") == 0)
 		return "chat.message";
-	if (strcmp(ev->type, "status") == 0 && ev->data != NULL &&
-	    strcmp(json_string_value(json_object_get(ev->data, "status")) ?
-	    json_string_value(json_object_get(ev->data, "status")) : "",
-	    "ended") == 0)
+	if (strcmp(ev->type, "status") == 0 && status != NULL &&
+	    strcmp(status, "ended") == 0)
 		return "chat.ended";
 	return "chat.event";
 }

@@ -372,17 +372,6 @@ hub_notify(enum hub_key key, long long id, long long seq)
 		kick();
 }
 
-int
-hub_parked(void)
-{
-	int n;
-
-	pthread_mutex_lock(&hub.mu);
-	n = hub.alive;
-	pthread_mutex_unlock(&hub.mu);
-	return n;
-}
-
 /* ---------------------------------------------------------------- *
  * The hub thread.
  * ---------------------------------------------------------------- */

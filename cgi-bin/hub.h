@@ -35,7 +35,8 @@ int	hub_can_park(struct req *);
  * Parks `r` until (k1, id1) passes `seen1` or (k2, id2) passes `seen2`
  * (k2 may be HUB_NONE), the deadline, or the client hangs up. The handler
  * runs again when woken. After this call the caller must not touch `r`:
- * return HANDLER_PARKED. Returns 0 (it cannot fail after hub_can_park).
+ * return HANDLER_PARKED. Returns 0, or -1 when it could not park (out of
+ * memory, or the client hung up while the handler ran): answer at once.
  */
 int	hub_park(struct req *, enum hub_key k1, long long id1, long long seen1,
 	    enum hub_key k2, long long id2, long long seen2);
@@ -48,8 +49,5 @@ void	hub_begin_poll(struct req *);
 
 /* Serve CGI: "parked" requests are run again by the caller in a loop. */
 void	hub_set_cgi(void);
-
-/* Parked requests now, for /healthz-style numbers. */
-int	hub_parked(void);
 
 #endif
