@@ -152,11 +152,19 @@ api_agent_events(struct req *r)
 	struct dbres	 res;
 	json_t		*events;
 	long long	 last;
-	int		 i;
+	int		 i, first = !r->polling;
 
 	hub_begin_poll(r);
 	if (r->q.after < 0)
 		r->q.after = 0;
+	/* The usual re-poll: the session check read where the feed ends, and
+	 * nothing is new. Wait (hub_park catches what commits meanwhile). */
+	if (first && r->user.feed_seq <= r->q.after) {
+		last = r->user.feed_seq;
+		if (api_check_after(r, last) == -1)
+			return HANDLER_DONE;
+		goto wait;
+	}
 	/* A feed is gapless in commit order (appends take the agent's row
 	 * lock), so what is visible after N is complete: no upper bound is
 	 * needed, and the usual wake-up costs this one query. */
@@ -176,15 +184,11 @@ api_agent_events(struct req *r)
 		return HANDLER_DONE;
 	}
 	dbres_free(&res);
-	/* Nothing new: where the feed ends, to check the cursor and wait. */
-	if (db_exec(r->db, STMT_USER_STATE, &res, "i", r->user.id) != DB_OK) {
-		send_db_down(r);
-		return HANDLER_DONE;
-	}
-	last = dbres_int(&res, 0, 1);
-	dbres_free(&res);
-	if (api_check_after(r, last) == -1)
-		return HANDLER_DONE;
+	/* Nothing after a cursor that was checked on the first run: the feed
+	 * still ends there. (On the first run, feed_seq > after and nothing
+	 * found: the events are gone; the cursor jumps to the end.) */
+	last = first ? r->user.feed_seq : r->q.after;
+wait:
 	if (hub_can_park(r) &&
 	    hub_park(r, HUB_FEED, r->user.id, last, HUB_NONE, 0, 0) == 0)
 		return HANDLER_PARKED;

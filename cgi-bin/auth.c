@@ -5,8 +5,10 @@
  * are 32 bytes from the kernel's random source; only their BLAKE2b hash is
  * stored, so a copy of the database does not open anyone's session.
  */
+#include <pthread.h>
 #include <stdio.h>
 #include <string.h>
+#include <time.h>
 
 #include <sodium.h>
 
@@ -59,6 +61,54 @@ auth_token_hash(const char *token, unsigned char out[AUTH_HASH_LEN])
 	    strlen(token), NULL, 0);
 }
 
+/*
+ * Chat tokens that opened their chat lately. A chat's token never changes,
+ * so a (chat, token hash) pair that matched once matches again: keeping it
+ * for a minute saves a query on nearly every widget request. A slot per
+ * chat id modulo the size; a collision only costs the query. (Sessions are
+ * not kept like this: they end at logout, on any node.)
+ */
+#define CHAT_SLOTS	4096
+#define CHAT_KEEP_S	60
+
+static struct {
+	long long	 id;
+	time_t		 until;
+	unsigned char	 h[AUTH_HASH_LEN];
+} chat_slots[CHAT_SLOTS];
+static pthread_mutex_t chat_mu = PTHREAD_MUTEX_INITIALIZER;
+
+int
+auth_chat_token(struct db *db, long long id, const char *token)
+{
+	unsigned char	 h[AUTH_HASH_LEN];
+	struct dbres	 res;
+	time_t		 now = time(NULL);
+	size_t		 k = (size_t)((unsigned long long)id % CHAT_SLOTS);
+	int		 ok;
+
+	auth_token_hash(token, h);
+	pthread_mutex_lock(&chat_mu);
+	ok = chat_slots[k].id == id && chat_slots[k].until > now &&
+	    sodium_memcmp(chat_slots[k].h, h, sizeof(h)) == 0;
+	pthread_mutex_unlock(&chat_mu);
+	if (ok)
+		return 1;
+	if (db_exec(db, STMT_CHAT_BY_TOKEN, &res, "ib", id, h,
+	    sizeof(h)) != DB_OK)
+		return -1;
+	ok = res.rows == 1;
+	dbres_free(&res);
+	if (ok) {
+		pthread_mutex_lock(&chat_mu);
+		chat_slots[k].id = id;
+		chat_slots[k].until = now + CHAT_KEEP_S;
+		memcpy(chat_slots[k].h, h, sizeof(h));
+		pthread_mutex_unlock(&chat_mu);
+	}
+	return ok;
+}
+
 int
 auth_equal(const char *a, const char *b)
 {
@@ -99,6 +149,7 @@ auth_session(struct req *r, int quiet)
 	    dbres_str(&res, 0, 3));
 	snprintf(r->user.name, sizeof(r->user.name), "%s", dbres_str(&res, 0, 4));
 	snprintf(r->user.role, sizeof(r->user.role), "%s", dbres_str(&res, 0, 5));
+	r->user.feed_seq = dbres_int(&res, 0, 7);
 	/* Sliding expiry: renew when less than 11 of 12 hours are left. */
 	if (dbres_int(&res, 0, 6))
 		db_exec(r->db, STMT_SESSION_TOUCH, NULL, "i", r->user.session_id);

@@ -31,6 +31,11 @@ int	auth_equal(const char *, const char *);
  * (database down; sent).
  */
 int	auth_session(struct req *, int quiet);
+/*
+ * 1 if `token` opens chat `id`, 0 if not (or there is no such chat), -1
+ * if the database is down. Pairs that matched are remembered a minute.
+ */
+int	auth_chat_token(struct db *, long long id, const char *token);
 /* For a change: 0 if X-CSRF-Token matches the session, else sends 403. */
 int	auth_csrf(struct req *);
 

@@ -63,9 +63,10 @@ static const char *const stmts[STMT__MAX] = {
 	/* STMT_SESSION_INSERT */
 	"INSERT INTO sessions (token_hash, user_id, csrf_token, expires_at) "
 	"VALUES (?, ?, ?, NOW(6) + INTERVAL 12 HOUR)",
-	/* STMT_SESSION_LOOKUP */
+	/* STMT_SESSION_LOOKUP: with where the user's feed ends, so that an
+	 * agent's poll with nothing new costs this one query */
 	"SELECT s.id, s.csrf_token, u.id, u.username, u.name, u.role, "
-	"s.expires_at < NOW(6) + INTERVAL 11 HOUR "
+	"s.expires_at < NOW(6) + INTERVAL 11 HOUR, u.feed_seq "
 	"FROM sessions s JOIN users u ON u.id = s.user_id "
 	"WHERE s.token_hash = ? AND s.expires_at > NOW(6) AND u.active = 1",
 	/* STMT_SESSION_TOUCH: sliding expiry, written at most hourly */

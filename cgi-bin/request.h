@@ -47,6 +47,7 @@ struct user {
 	char		 name[201];
 	char		 role[16];	/* agent, manager, admin */
 	char		 csrf[65];
+	long long	 feed_seq;	/* where the feed ended at the session check */
 };
 
 struct route;

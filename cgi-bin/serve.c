@@ -36,27 +36,22 @@ send_not_allowed(struct req *r, unsigned allowed)
 static int
 check_chat_token(struct req *r)
 {
-	unsigned char	 h[AUTH_HASH_LEN];
-	struct dbres	 res;
+	int ok;
 
 	if (!r->has_bearer || r->bearer[0] == '\0') {
 		send_error(r, 401, "unauthorized",
 		    "This call needs the chat's token (Authorization: Bearer).");
 		return -1;
 	}
-	auth_token_hash(r->bearer, h);
-	if (db_exec(r->db, STMT_CHAT_BY_TOKEN, &res, "ib", r->id[0], h,
-	    sizeof(h)) != DB_OK) {
+	if ((ok = auth_chat_token(r->db, r->id[0], r->bearer)) == -1) {
 		send_db_down(r);
 		return -1;
 	}
-	if (res.rows != 1) {
-		dbres_free(&res);
+	if (!ok) {
 		/* Unknown chat and wrong token look the same from outside. */
 		send_error(r, 404, "not_found", "There is no such chat.");
 		return -1;
 	}
-	dbres_free(&res);
 	r->chat_id = r->id[0];
 	return 0;
 }
