@@ -115,7 +115,7 @@ api_agent_status(struct req *r)
 	dbres_free(&u);
 	if (rc != DB_OK || (rc = db_commit(r->db)) != DB_OK)
 		goto fail;
-	notes_send(&notes);
+	notes_send(r->db, &notes);
 	send_json(r, 200, json_pack("{s:s}", "status", status));
 	return HANDLER_DONE;
 fail:
@@ -385,11 +385,11 @@ api_agent_next(struct req *r)
 	case NEXT_OK:
 		break;
 	}
-	notes_send(&notes);
+	notes_send(r->db, &notes);
 	notes.n = 0;
 	if (feed_queue_changed(r->db, channel_id, "queue.changed", 0,
 	    1, &notes) == DB_OK)
-		notes_send(&notes);
+		notes_send(r->db, &notes);
 	if (load_chat(r, id, &res) == -1)
 		return HANDLER_DONE;
 	send_json(r, 200, json_pack("{s:o}", "chat", chat_json(&res, 0)));

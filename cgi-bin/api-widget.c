@@ -174,11 +174,11 @@ api_widget_chat_new(struct req *r)
 	if ((rc = chat_append(r->db, &c, &ev, &notes, NULL)) != DB_OK ||
 	    (rc = db_commit(r->db)) != DB_OK)
 		goto fail;
-	notes_send(&notes);
+	notes_send(r->db, &notes);
 	notes.n = 0;
 	if (feed_queue_changed(r->db, channel_id, "chat.queued", id,
 	    0, &notes) == DB_OK)
-		notes_send(&notes);
+		notes_send(r->db, &notes);
 	r->chat_id = id;
 	if (read_state(r, &s) == -1) {
 		send_db_down(r);

@@ -109,9 +109,6 @@ static const char *const stmts[STMT__MAX] = {
 	/* STMT_CHAT_LOCK */
 	"SELECT status, last_seq, channel_id, agent_id, customer_name "
 	"FROM chats WHERE id = ? FOR UPDATE",
-	/* STMT_CHAT_SET_SEQ: the chat's agent writing has read all before */
-	"UPDATE chats SET last_seq = ?, last_from = ?, changed_at = NOW(6), "
-	"agent_read_seq = IF(agent_id = ?, ?, agent_read_seq) WHERE id = ?",
 	/* STMT_CHAT_BY_TOKEN */
 	"SELECT id FROM chats WHERE id = ? AND token_hash = ?",
 	/* STMT_CHAT_WIDGET_STATE: last_seq first, then events up to it; the
@@ -166,21 +163,16 @@ static const char *const stmts[STMT__MAX] = {
 	"INSERT INTO chat_participants (chat_id, user_id, role) "
 	"VALUES (?, ?, 'agent') ON DUPLICATE KEY UPDATE left_at = NULL, "
 	"role = 'agent'",
-	/* STMT_PARTICIPANT_IDS: agents whose feed follows the chat (but ?),
-	 * in lock order */
-	"SELECT u.id, u.feed_seq FROM chat_participants p "
-	"JOIN users u ON u.id = p.user_id "
-	"WHERE p.chat_id = ? AND p.left_at IS NULL AND p.user_id <> ? "
-	"ORDER BY u.id FOR UPDATE",
 	/* STMT_PARTICIPANTS */
 	"SELECT p.user_id, u.name, p.role, " TS("p.joined_at") ", "
 	TS("p.left_at") " FROM chat_participants p "
 	"JOIN users u ON u.id = p.user_id WHERE p.chat_id = ? "
 	"ORDER BY p.joined_at",
-	/* STMT_EVENT_INSERT */
-	"INSERT INTO chat_events (chat_id, seq, type, author_kind, author_id, "
-	"author_name, body, private, client_id, data) "
-	"VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+	/* STMT_APPEND: events.c chat_append (schema/002_append.sql); the last
+	 * ? is the OUT parameter, which comes back as a one-row result */
+	"CALL snak_append(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+	/* STMT_POST: events.c chat_post, the whole transaction */
+	"CALL snak_post(?, ?, ?, ?, ?, ?, ?, ?)",
 	/* STMT_EVENT_BY_CLIENT_ID */
 	"SELECT seq FROM chat_events WHERE chat_id = ? AND client_id = ?",
 	/* STMT_EVENTS_PUBLIC: what the customer may see, after ? up to ? */
@@ -358,7 +350,7 @@ struct param {
 	unsigned long	 len;
 };
 
-#define MAX_PARAMS 12
+#define MAX_PARAMS 14
 
 static enum db_rc
 run(struct db *d, enum stmt s, struct dbres *res, const struct param *pv,
@@ -469,6 +461,18 @@ out:
 	free(nulls);
 	mysql_stmt_free_result(st);
 	mysql_free_result(meta);
+	/* A CALL ends with its status (and may have more results, unused):
+	 * read them all, and an error that came after the first result. */
+	while (d->conn != NULL && mysql_stmt_more_results(st) &&
+	    (rc = mysql_stmt_next_result(st)) != -1) {
+		if (rc > 0) {
+			if (ret == DB_OK)
+				ret = failed(d, s, mysql_stmt_errno(st),
+				    mysql_stmt_error(st));
+			break;
+		}
+		mysql_stmt_free_result(st);
+	}
 	if (ret != DB_OK && res != NULL)
 		dbres_free(res);
 	return ret;

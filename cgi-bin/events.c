@@ -27,12 +27,12 @@ notes_add(struct notes *n, enum hub_key key, long long id, long long seq)
 }
 
 void
-notes_send(const struct notes *n)
+notes_send(struct db *db, const struct notes *n)
 {
 	int i;
 
 	for (i = 0; i < n->n; i++)
-		hub_notify(n->v[i].key, n->v[i].id, n->v[i].seq);
+		hub_notify(db, n->v[i].key, n->v[i].id, n->v[i].seq);
 }
 
 enum db_rc
@@ -93,15 +93,15 @@ feed_type(const struct chat_event *ev)
 	return "chat.event";
 }
 
-/* The event as clients see it, before it is read back from the table. */
+/* The event as clients see it, before it is read back from the table:
+ * snak_append sets its seq and author.name (schema/002_append.sql). */
 static json_t *
-new_event_json(const struct chat_event *ev, long long seq)
+new_event_json(const struct chat_event *ev)
 {
 	json_t *o;
 
-	o = json_pack("{s:I, s:s, s:{s:s, s:s}}", "seq", (json_int_t)seq,
-	    "type", ev->type, "author", "kind", ev->author_kind,
-	    "name", ev->author_name ? ev->author_name : "");
+	o = json_pack("{s:s, s:{s:s}}", "type", ev->type, "author", "kind",
+	    ev->author_kind);
 	if (ev->author_id)
 		json_object_set_new(json_object_get(o, "author"), "id",
 		    json_integer(ev->author_id));
@@ -113,50 +113,63 @@ new_event_json(const struct chat_event *ev, long long seq)
 	return o;
 }
 
+/* The data of the feed event that carries `ev`, as JSON text. */
+static char *
+feed_data(const struct chat_event *ev)
+{
+	json_t	*fd = json_pack("{s:o}", "event", new_event_json(ev));
+	char	*js = json_dumps(fd, JSON_COMPACT);
+
+	json_decref(fd);
+	return js;
+}
+
+/* snak_append's o_feeds, "user:feed_seq,...": the feeds that moved. */
+static void
+feeds_notes(const char *feeds, struct notes *notes)
+{
+	long long	 user, seq;
+	int		 n;
+
+	while (feeds != NULL && sscanf(feeds, "%lld:%lld%n", &user, &seq,
+	    &n) == 2) {
+		notes_add(notes, HUB_FEED, user, seq);
+		feeds += n;
+		if (*feeds != ',')
+			break;
+		feeds++;
+	}
+}
+
 enum db_rc
 chat_append(struct db *db, struct chat_lock *c, const struct chat_event *ev,
     struct notes *notes, long long *seq)
 {
 	struct dbres	 res;
-	char		*js = NULL;
-	json_t		*fd;
+	char		*js = NULL, *fd;
 	enum db_rc	 rc;
 	long long	 s = c->last_seq + 1, skip = 0;
-	int		 i;
 
-	if (ev->data != NULL && (js = json_dumps(ev->data, JSON_COMPACT)) == NULL)
-		return DB_ERR;
-	rc = db_exec(db, STMT_EVENT_INSERT, NULL, "iissississ", c->id, s,
-	    ev->type, ev->author_kind, ev->author_id ? ev->author_id : 0LL,
-	    ev->author_name ? ev->author_name : "", ev->text,
-	    (long long)(ev->private_msg != 0), ev->client_id, js);
-	free(js);
-	if (rc != DB_OK)
-		return rc;
-
-	/* The feeds of the agents in the chat, locked in id order. An agent's
-	 * own message is not put in its own feed: the send's answer has it,
-	 * and each feed event costs a wake-up and a poll. */
+	/* An agent's own message is not put in its own feed: the send's
+	 * answer has it, and each feed event costs a wake-up and a poll. */
 	if (strcmp(ev->type, "message") == 0 && strcmp(ev->author_kind, "agent") == 0)
 		skip = ev->author_id;
-	if ((rc = db_exec(db, STMT_PARTICIPANT_IDS, &res, "ii", c->id,
-	    skip)) != DB_OK)
-		return rc;
-	fd = json_pack("{s:o}", "event", new_event_json(ev, s));
-	for (i = 0; i < res.rows && rc == DB_OK; i++)
-		rc = feed_append(db, dbres_int(&res, i, 0), dbres_int(&res, i, 1),
-		    feed_type(ev), c->id, fd, notes, NULL);
-	json_decref(fd);
-	dbres_free(&res);
+	if (ev->data != NULL && (js = json_dumps(ev->data, JSON_COMPACT)) == NULL)
+		return DB_ERR;
+	if ((fd = feed_data(ev)) == NULL) {
+		free(js);
+		return DB_ERR;
+	}
+	rc = db_exec(db, STMT_APPEND, &res, "iississississs", c->id, s, ev->type,
+	    ev->author_kind, ev->author_id, ev->author_name ? ev->author_name : "",
+	    ev->text, (long long)(ev->private_msg != 0), ev->client_id, js, skip,
+	    feed_type(ev), fd, NULL);
+	free(js);
+	free(fd);
 	if (rc != DB_OK)
 		return rc;
-
-	/* Last before the commit: other nodes' hubs look for changed_at, and
-	 * the shorter the time from here to the commit, the better. */
-	if ((rc = db_exec(db, STMT_CHAT_SET_SEQ, NULL, "isiii", s,
-	    ev->author_kind, strcmp(ev->author_kind, "agent") == 0 ?
-	    ev->author_id : -1LL, s, c->id)) != DB_OK)
-		return rc;
+	feeds_notes(dbres_str(&res, 0, 0), notes);
+	dbres_free(&res);
 	c->last_seq = s;
 	notes_add(notes, HUB_CHAT, c->id, s);
 	if (seq != NULL)
@@ -304,45 +317,52 @@ begin_locked(struct db *db, long long id, struct chat_lock *c, enum db_rc *rc)
 	return ACT_OK;
 }
 
+/* One CALL: lock, checks, append and commit (snak_post). */
 static enum act
 post_once(struct db *db, long long id, const struct chat_event *ev,
     long long *seq, struct notes *notes, enum db_rc *rc)
 {
-	struct chat_lock	 c;
-	struct chat_event	 e;
-	enum act		 a;
+	static const struct {
+		const char	*name;
+		enum act	 act;
+	} outcomes[] = {
+		{ "ok", ACT_OK }, { "not_found", ACT_NOT_FOUND },
+		{ "not_mine", ACT_NOT_MINE }, { "ended", ACT_ENDED },
+	};
+	struct dbres	 res;
+	const char	*outcome;
+	char		*fd;
+	enum act	 a = ACT_ERR;
+	size_t		 i;
 
-	if ((a = begin_locked(db, id, &c, rc)) != ACT_OK)
-		return a;
-	if (strcmp(ev->author_kind, "agent") == 0 && c.agent_id != ev->author_id) {
+	if ((fd = feed_data(ev)) == NULL)
+		return ACT_ERR;
+	*rc = db_exec(db, STMT_POST, &res, "isississ", id, ev->author_kind,
+	    ev->author_id, ev->author_name, ev->text,
+	    (long long)(ev->private_msg != 0), ev->client_id, fd);
+	free(fd);
+	if (*rc != DB_OK) {
+		/* A failed statement leaves the procedure's transaction open. */
 		db_rollback(db);
-		return ACT_NOT_MINE;
-	}
-	if (strcmp(c.status, "ended") == 0) {
-		db_rollback(db);
-		/* A retried send of a message that made it before the end. */
-		if (ev->client_id != NULL &&
-		    first_seq(db, id, ev->client_id, seq) == ACT_DUP)
-			return ACT_DUP;
-		return ACT_ENDED;
-	}
-	/* A customer's events carry the name given in the pre-chat form. */
-	e = *ev;
-	if (e.author_name == NULL)
-		e.author_name = c.customer_name;
-	*rc = chat_append(db, &c, &e, notes, seq);
-	if (*rc == DB_DUP) {
-		db_rollback(db);
-		return first_seq(db, id, ev->client_id, seq);
-	}
-	if (*rc != DB_OK)
-		goto fail;
-	if ((*rc = db_commit(db)) != DB_OK)
+		if (*rc == DB_DUP)
+			return first_seq(db, id, ev->client_id, seq);
 		return act_of(*rc);
-	return ACT_OK;
-fail:
-	db_rollback(db);
-	return act_of(*rc);
+	}
+	outcome = res.rows == 1 ? dbres_str(&res, 0, 0) : NULL;
+	for (i = 0; outcome != NULL && i < sizeof(outcomes) / sizeof(outcomes[0]); i++)
+		if (strcmp(outcome, outcomes[i].name) == 0)
+			a = outcomes[i].act;
+	if (a == ACT_OK) {
+		*seq = dbres_int(&res, 0, 1);
+		feeds_notes(dbres_str(&res, 0, 2), notes);
+		notes_add(notes, HUB_CHAT, id, *seq);
+	}
+	dbres_free(&res);
+	/* A retried send of a message that made it before the end. */
+	if (a == ACT_ENDED && ev->client_id != NULL &&
+	    first_seq(db, id, ev->client_id, seq) == ACT_DUP)
+		return ACT_DUP;
+	return a;
 }
 
 enum act
@@ -361,7 +381,7 @@ chat_post(struct db *db, long long id, const struct chat_event *ev,
 			break;
 	}
 	if (a == ACT_OK)
-		notes_send(&notes);
+		notes_send(db, &notes);
 	return a;
 }
 
@@ -421,13 +441,13 @@ chat_end(struct db *db, long long id, const char *by_kind, long long by_id,
 	json_decref(ev.data);
 	if (a != ACT_OK)
 		return a;
-	notes_send(&notes);
+	notes_send(db, &notes);
 	/* Leaving the queue moves everyone behind: a second transaction. */
 	if (queued_channel != 0) {
 		notes.n = 0;
 		if (feed_queue_changed(db, queued_channel, "queue.changed", 0,
 		    1, &notes) == DB_OK)
-			notes_send(&notes);
+			notes_send(db, &notes);
 	}
 	return ACT_OK;
 }

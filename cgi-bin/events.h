@@ -41,8 +41,9 @@ struct notes {
 };
 
 void	notes_add(struct notes *, enum hub_key, long long id, long long seq);
-/* After a successful commit: wakes this process's waiters. */
-void	notes_send(const struct notes *);
+/* After a successful commit: wakes this process's waiters (some of them
+ * run again on `db`, see hub_notify). */
+void	notes_send(struct db *, const struct notes *);
 
 /*
  * Locks chat `id`. DB_OK with c->id == 0 when there is no such chat.

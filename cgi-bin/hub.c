@@ -10,10 +10,13 @@
  *   - its deadline passes (a binary heap), or
  *   - the client hangs up (epoll on the request's connection; the request
  *     is then freed without an answer).
- * A woken waiter's handler runs again in one of a few worker threads, each
- * with its own database connection (one thread would serialise every
- * wake-up behind the database's latency under load): it answers, or parks
- * again when the change was not for it. Answers go out in chunks, in two
+ * A woken waiter's handler runs again: it answers, or parks again when
+ * the change was not for it. A change made in this process wakes a few
+ * waiters (a message: the other side's poll) in the thread that committed
+ * it, on its connection, with no hand-over to another thread; many (a
+ * queue that moved) or changes found otherwise go to a few worker threads,
+ * each with its own database connection (one thread would serialise every
+ * wake-up behind the database's latency under load). Answers go out in chunks, in two
  * phases, all END_REQUESTs first and then all closes, which lets nginx
  * close its ends in parallel (STACK-NOTES 4.6).
  */
@@ -43,6 +46,7 @@
 #define HUB_WORKERS	4	/* threads that run woken handlers */
 #define TRIM_AFTER	256	/* give memory back after this many answers */
 #define RECENT		1024	/* notes remembered for waiters that park late */
+#define INLINE_MAX	4	/* waiters a committing thread wakes itself */
 
 struct waiter;
 
@@ -98,6 +102,7 @@ static struct {
 	pthread_cond_t	 wcv;
 	struct waiter	*work, *work_tail;
 	struct waiter	*graveyard;	/* answered by workers, freed by the hub */
+	int		 answered;	/* since the last malloc_trim */
 	int		 workers_exit;
 	pthread_t	 workers[HUB_WORKERS];
 	int		 nworkers;
@@ -355,10 +360,15 @@ kick(void)
 		log_err(NULL, "hub: eventfd write: %s", strerror(errno));
 }
 
+static void wake_key(enum hub_key, long long, long long, struct waiter **);
+static void to_workers(struct waiter *);
+static void run_woken(struct db *, struct waiter *);
+
 void
-hub_notify(enum hub_key key, long long id, long long seq)
+hub_notify(struct db *db, enum hub_key key, long long id, long long seq)
 {
-	int queued;
+	struct waiter	*wake = NULL, *w;
+	int		 n = 0, queued = 0;
 
 	pthread_mutex_lock(&hub.mu);
 	if (!hub.running) {
@@ -366,10 +376,19 @@ hub_notify(enum hub_key key, long long id, long long seq)
 		return;
 	}
 	hub.recent[hub.recent_i++ % RECENT] = (struct note){ key, id, seq };
-	queued = push_note(key, id, seq);
+	if (hub.stopping)
+		queued = push_note(key, id, seq);	/* the hub thread ends it */
+	else
+		wake_key(key, id, seq, &wake);
 	pthread_mutex_unlock(&hub.mu);
 	if (queued)
 		kick();
+	for (w = wake; w != NULL; w = w->next)
+		n++;
+	if (n > INLINE_MAX || (n > 0 && db == NULL))
+		to_workers(wake);
+	else if (n > 0)
+		run_woken(db, wake);
 }
 
 /* ---------------------------------------------------------------- *
@@ -477,19 +496,60 @@ complete(struct waiter *done)
 	return n;
 }
 
-/*
- * A worker: takes woken waiters in chunks, runs their handlers on its own
- * connection, and sends the answers of each chunk together.
- */
+/* Runs woken waiters' handlers on `db` and sends the answers together. */
+static void
+run_woken(struct db *db, struct waiter *batch)
+{
+	struct waiter	*done = NULL, *w;
+	int		 n, trim;
+
+	while ((w = batch) != NULL) {
+		batch = w->next;
+		w->r->db = db;
+		if (serve_resume(w->r) == HANDLER_PARKED)
+			continue;
+		w->next = done;
+		done = w;
+	}
+	n = complete(done);
+	/* glibc keeps a burst's peak otherwise (STACK-NOTES 4.5). */
+	pthread_mutex_lock(&hub.wmu);
+	hub.answered += n;
+	if ((trim = hub.answered >= TRIM_AFTER))
+		hub.answered = 0;
+	pthread_mutex_unlock(&hub.wmu);
+	if (trim)
+		malloc_trim(0);
+}
+
+/* Hands woken waiters to the workers. */
+static void
+to_workers(struct waiter *wake)
+{
+	struct waiter *last = wake;
+
+	while (last->next != NULL)
+		last = last->next;
+	pthread_mutex_lock(&hub.wmu);
+	if (hub.work_tail != NULL)
+		hub.work_tail->next = wake;
+	else
+		hub.work = wake;
+	hub.work_tail = last;
+	pthread_cond_broadcast(&hub.wcv);
+	pthread_mutex_unlock(&hub.wmu);
+}
+
+/* A worker: takes woken waiters in chunks and runs them on its own
+ * connection. */
 static void *
 worker_main(void *arg)
 {
-	struct db	*db = db_new();
-	int		 answered = 0;
+	struct db *db = db_new();
 
 	(void)arg;
 	for (;;) {
-		struct waiter	*batch = NULL, *done = NULL, *w;
+		struct waiter	*batch = NULL, *w;
 		int		 k;
 
 		pthread_mutex_lock(&hub.wmu);
@@ -507,21 +567,7 @@ worker_main(void *arg)
 		if (hub.work == NULL)
 			hub.work_tail = NULL;
 		pthread_mutex_unlock(&hub.wmu);
-
-		while ((w = batch) != NULL) {
-			batch = w->next;
-			w->r->db = db;
-			if (serve_resume(w->r) == HANDLER_PARKED)
-				continue;
-			w->next = done;
-			done = w;
-		}
-		answered += complete(done);
-		/* glibc keeps a burst's peak otherwise (STACK-NOTES 4.5). */
-		if (answered >= TRIM_AFTER) {
-			malloc_trim(0);
-			answered = 0;
-		}
+		run_woken(db, batch);
 	}
 	db_free(db);
 	return NULL;
@@ -647,21 +693,9 @@ hub_main(void *arg)
 		/* The workers run each woken handler again: it answers or
 		 * parks again. */
 		if (wake != NULL) {
-			struct waiter *last = wake;
-
-			for (w = wake; w != NULL; w = w->next) {
-				if (stopping)
-					w->r->deadline_ms = 0;
-				last = w;
-			}
-			pthread_mutex_lock(&hub.wmu);
-			if (hub.work_tail != NULL)
-				hub.work_tail->next = wake;
-			else
-				hub.work = wake;
-			hub.work_tail = last;
-			pthread_cond_broadcast(&hub.wcv);
-			pthread_mutex_unlock(&hub.wmu);
+			for (w = wake; w != NULL && stopping; w = w->next)
+				w->r->deadline_ms = 0;
+			to_workers(wake);
 		}
 		if (stopping) {
 			pthread_mutex_lock(&hub.mu);

@@ -17,12 +17,16 @@ int	hub_start(void);
 /* Answers every parked request as it stands, then joins the thread. */
 void	hub_stop(void);
 
+struct db;
+
 /*
  * Tells this process's waiters on (key, id) that the counter is now `seq`.
  * Called after a commit; other processes learn of it from the database
- * within the hub interval.
+ * within the hub interval. A few woken waiters run again right here, on
+ * `db` (the caller's connection, between its transactions); more, or with
+ * `db` NULL, in the hub's workers.
  */
-void	hub_notify(enum hub_key, long long id, long long seq);
+void	hub_notify(struct db *, enum hub_key, long long id, long long seq);
 
 /*
  * 1 if a handler may park this request now: it has a deadline in the

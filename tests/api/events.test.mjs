@@ -3,7 +3,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
   show, newChannel, newAgent, newChat, chatEvents, customerSay, agentSay, takeChat, feed,
-  widgetApi, agentApi, uniq, sleep,
+  widgetApi, agentApi, uniq, sleep, sql,
 } from '../lib/snak.mjs';
 
 /** All feed events of an agent, after=0. */
@@ -68,6 +68,37 @@ test('the agent feed tells about a queued chat, its assignment and customer mess
   assertGapless(f.events, f.last_seq, 'feed after a whole chat');
   const msgs = f.events.filter((x) => x.type === 'chat.message' && x.event && x.event.text === text);
   assert.equal(msgs.length, 1, 'the message is in the feed once');
+});
+
+test('every agent taking part gets a customer message in its feed, named and gapless', async () => {
+  const own = newChannel('e');
+  const s1 = await newAgent({ channels: [own] });
+  const s2 = await newAgent({ channels: [own] });
+  const c = await newChat(own, { name: 'Ada Lovelace' });
+  await takeChat(s1, c.id, own);
+  // a second agent in the chat (a transfer or a joined colleague, which the API has no call for yet)
+  sql(`INSERT INTO chat_participants (chat_id, user_id, role) VALUES (${Number(c.id)}, ${Number(s2.user.id)}, 'agent')`);
+  const start1 = (await allFeed(s1)).last_seq;
+  const start2 = (await allFeed(s2)).last_seq;
+  const text = `to both ${uniq()}`;
+  const m = await customerSay(c, text);
+  assert.equal(m.status, 201, show(m));
+  for (const [s, start] of [[s1, start1], [s2, start2]]) {
+    const got = await feedUntil(s, start,
+      (e) => e.type === 'chat.message' && String(e.chat_id) === String(c.id) && e.event && e.event.text === text);
+    assert.equal(got.hit.event.seq, m.json.seq);
+    assert.equal(got.hit.event.author.name, 'Ada Lovelace', 'the name from the pre-chat form');
+    const f = await allFeed(s);
+    assertGapless(f.events, f.last_seq, 'feed of each agent');
+  }
+  // the agent's own message goes to the other agent only
+  const before1 = (await allFeed(s1)).last_seq;
+  const a = await agentSay(s1, c.id, `from the first ${uniq()}`);
+  assert.equal(a.status, 201, show(a));
+  await feedUntil(s2, start2, (e) => e.type === 'chat.message' && e.event && e.event.seq === a.json.seq);
+  const after1 = await allFeed(s1);
+  assert.ok(!after1.events.some((e) => e.seq > before1 && e.event && e.event.seq === a.json.seq),
+    'not in the writer\'s own feed');
 });
 
 test('feed long-poll with nothing new answers at the deadline with events []', async () => {

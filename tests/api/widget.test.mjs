@@ -112,6 +112,22 @@ test('a chat with a wrong token is 404, without a token 401, with another chat\'
   assert.equal(ev.json.last_seq, (await widgetApi(d, '')).json.last_seq, 'no event was added');
 });
 
+test('a token that opened its chat opens no other, and a wrong one stays wrong after it', async () => {
+  const c = await newChat(slug);
+  const d = await newChat(slug);
+  // the right tokens first: snak remembers pairs that matched (auth_chat_token)
+  assert.equal((await widgetApi(c, '')).status, 200);
+  assert.equal((await widgetApi(d, '')).status, 200);
+  assertError(await widgetApi({ id: c.id, token: d.token }, ''), 404);
+  assertError(await widgetApi({ id: d.id, token: c.token }, '/events?after=0&wait=0'), 404);
+  assertError(await widgetApi({ id: c.id, token: c.token.slice(0, -1) + (c.token.endsWith('A') ? 'B' : 'A') }, ''), 404);
+  assertError(await widgetApi({ id: c.id, token: d.token }, '/messages',
+    { body: { text: 'not from this chat', client_id: clientId() } }), 404);
+  const ev = await chatEvents(c, 0, 0);
+  assert.ok(!ev.text.includes('not from this chat'), show(ev));
+  assert.equal((await widgetApi(c, '')).status, 200, 'and the right token still works');
+});
+
 test('an unknown chat id is 404', async () => {
   const c = await newChat(slug);
   for (const id of ['999999999', '0', 'abc']) {
