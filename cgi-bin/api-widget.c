@@ -238,6 +238,18 @@ api_widget_events(struct req *r)
 	int		 i, first = !r->polling;
 
 	hub_begin_poll(r);
+	/* Woken by this process's commit of the one event it lacks, in an
+	 * active chat: that event is the answer, no query (events.c
+	 * post_notes). */
+	if (!first && r->wake != NULL && r->wake->key == HUB_CHAT &&
+	    r->wake->id == r->chat_id && r->wake->row != NULL &&
+	    r->wake->seq == r->seen + 1 && r->seen_pos == 0) {
+		send_json(r, 200, json_pack("{s:[o], s:I, s:s, s:I}", "events",
+		    event_json(r->wake->row, 0, 0), "last_seq",
+		    (json_int_t)r->wake->seq, "status", "active",
+		    "queue_position", (json_int_t)0));
+		return HANDLER_DONE;
+	}
 	if (read_state(r, &s) == -1) {
 		send_db_down(r);
 		return HANDLER_DONE;

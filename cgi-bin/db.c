@@ -169,8 +169,8 @@ static const char *const stmts[STMT__MAX] = {
 	"JOIN users u ON u.id = p.user_id WHERE p.chat_id = ? "
 	"ORDER BY p.joined_at",
 	/* STMT_APPEND: events.c chat_append (schema/002_append.sql); the last
-	 * ? is the OUT parameter, which comes back as a one-row result */
-	"CALL snak_append(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+	 * two ? are OUT parameters, which come back as a one-row result */
+	"CALL snak_append(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
 	/* STMT_POST: events.c chat_post, the whole transaction */
 	"CALL snak_post(?, ?, ?, ?, ?, ?, ?, ?)",
 	/* STMT_EVENT_BY_CLIENT_ID */
@@ -350,7 +350,7 @@ struct param {
 	unsigned long	 len;
 };
 
-#define MAX_PARAMS 14
+#define MAX_PARAMS 15
 
 static enum db_rc
 run(struct db *d, enum stmt s, struct dbres *res, const struct param *pv,
@@ -580,6 +580,24 @@ dbres_int(const struct dbres *r, int row, int col)
 	const char *s = dbres_str(r, row, col);
 
 	return s ? strtoll(s, NULL, 10) : 0;
+}
+
+int
+dbres_make(struct dbres *r, int cols, const char *const *vals)
+{
+	int c;
+
+	memset(r, 0, sizeof(*r));
+	if ((r->cell = calloc((size_t)cols, sizeof(char *))) == NULL)
+		return -1;
+	r->rows = 1;
+	r->cols = cols;
+	for (c = 0; c < cols; c++)
+		if (vals[c] != NULL && (r->cell[c] = strdup(vals[c])) == NULL) {
+			dbres_free(r);
+			return -1;
+		}
+	return 0;
 }
 
 void

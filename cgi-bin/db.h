@@ -108,6 +108,9 @@ void	db_rollback(struct db *);
 /* 1 if a value was returned and is not NULL. */
 const char *dbres_str(const struct dbres *, int row, int col);
 long long dbres_int(const struct dbres *, int row, int col);
+/* A one-row result made in memory from `cols` strings (NULL for NULL), for
+ * an answer built from what was just written. 0 or -1. */
+int	dbres_make(struct dbres *, int cols, const char *const *vals);
 void	dbres_free(struct dbres *);
 
 /*

@@ -23,16 +23,40 @@ notes_add(struct notes *n, enum hub_key key, long long id, long long seq)
 	n->v[n->n].key = key;
 	n->v[n->n].id = id;
 	n->v[n->n].seq = seq;
+	n->v[n->n].row = NULL;
 	n->n++;
 }
 
+/* The last note added gets `row` (`cols` strings): the event as a poll
+ * woken by it would read it from the database. */
+static void
+notes_row(struct notes *n, int cols, const char *const *vals)
+{
+	struct dbres *row;
+
+	if (n->n == 0 || n->v[n->n - 1].row != NULL ||
+	    (row = malloc(sizeof(*row))) == NULL)
+		return;
+	if (dbres_make(row, cols, vals) == -1) {
+		free(row);
+		return;
+	}
+	n->v[n->n - 1].row = row;
+}
+
 void
-notes_send(struct db *db, const struct notes *n)
+notes_send(struct db *db, struct notes *n)
 {
 	int i;
 
-	for (i = 0; i < n->n; i++)
-		hub_notify(db, n->v[i].key, n->v[i].id, n->v[i].seq);
+	for (i = 0; i < n->n; i++) {
+		hub_notify(db, n->v[i].key, n->v[i].id, n->v[i].seq, n->v[i].row);
+		if (n->v[i].row != NULL) {
+			dbres_free(n->v[i].row);
+			free(n->v[i].row);
+			n->v[i].row = NULL;
+		}
+	}
 }
 
 enum db_rc
@@ -124,16 +148,28 @@ feed_data(const struct chat_event *ev)
 	return js;
 }
 
-/* snak_append's o_feeds, "user:feed_seq,...": the feeds that moved. */
+/*
+ * snak_append's o_feeds, "user:feed_seq,...": the feeds that moved. With
+ * `fd` (the feed event's data as stored), `at` and the chat, each note
+ * carries the feed event as STMT_FEED_AFTER reads it.
+ */
 static void
-feeds_notes(const char *feeds, struct notes *notes)
+feeds_notes(const char *feeds, struct notes *notes, const char *fd,
+    const char *at, long long chat_id)
 {
 	long long	 user, seq;
 	int		 n;
+	char		 sq[24], ch[24];
+	const char	*row[] = { sq, "chat.message", at, ch, fd };
 
+	snprintf(ch, sizeof(ch), "%lld", chat_id);
 	while (feeds != NULL && sscanf(feeds, "%lld:%lld%n", &user, &seq,
 	    &n) == 2) {
 		notes_add(notes, HUB_FEED, user, seq);
+		if (fd != NULL && at != NULL) {
+			snprintf(sq, sizeof(sq), "%lld", seq);
+			notes_row(notes, 5, row);
+		}
 		feeds += n;
 		if (*feeds != ',')
 			break;
@@ -160,15 +196,15 @@ chat_append(struct db *db, struct chat_lock *c, const struct chat_event *ev,
 		free(js);
 		return DB_ERR;
 	}
-	rc = db_exec(db, STMT_APPEND, &res, "iississississs", c->id, s, ev->type,
+	rc = db_exec(db, STMT_APPEND, &res, "iississississss", c->id, s, ev->type,
 	    ev->author_kind, ev->author_id, ev->author_name ? ev->author_name : "",
 	    ev->text, (long long)(ev->private_msg != 0), ev->client_id, js, skip,
-	    feed_type(ev), fd, NULL);
+	    feed_type(ev), fd, NULL, NULL);
 	free(js);
 	free(fd);
 	if (rc != DB_OK)
 		return rc;
-	feeds_notes(dbres_str(&res, 0, 0), notes);
+	feeds_notes(dbres_str(&res, 0, 0), notes, NULL, NULL, 0);
 	dbres_free(&res);
 	c->last_seq = s;
 	notes_add(notes, HUB_CHAT, c->id, s);
@@ -317,6 +353,42 @@ begin_locked(struct db *db, long long id, struct chat_lock *c, enum db_rc *rc)
 	return ACT_OK;
 }
 
+/*
+ * The wake-ups of a message that snak_post appended at `seq` (res: its
+ * row), each with the event as the woken poll would read it, so that the
+ * polls this process answers need no query: the customer's (a public
+ * message in an active chat, as STMT_EVENTS_PUBLIC) and the agents' (as
+ * STMT_FEED_AFTER, with the data snak_append stored).
+ */
+static void
+post_notes(struct notes *notes, long long id, const struct chat_event *ev,
+    long long seq, const struct dbres *res)
+{
+	const char	*at = dbres_str(res, 0, 3), *name = dbres_str(res, 0, 4),
+			*status = dbres_str(res, 0, 5);
+	char		 sq[24], aid[24], *fd = NULL;
+	json_t		*o, *e;
+	const char	*row[] = { sq, "message", at, ev->author_kind, name,
+			    ev->text, NULL, "0", aid };
+
+	snprintf(sq, sizeof(sq), "%lld", seq);
+	snprintf(aid, sizeof(aid), "%lld", ev->author_id);
+	if ((o = json_pack("{s:o}", "event", new_event_json(ev))) != NULL) {
+		e = json_object_get(o, "event");
+		json_object_set_new(e, "seq", json_integer(seq));
+		json_object_set_new(json_object_get(e, "author"), "name",
+		    json_string(name != NULL ? name : ""));
+		fd = json_dumps(o, JSON_COMPACT);
+		json_decref(o);
+	}
+	feeds_notes(dbres_str(res, 0, 2), notes, fd, at, id);
+	free(fd);
+	notes_add(notes, HUB_CHAT, id, seq);
+	if (!ev->private_msg && at != NULL && name != NULL &&
+	    status != NULL && strcmp(status, "active") == 0)
+		notes_row(notes, 9, row);
+}
+
 /* One CALL: lock, checks, append and commit (snak_post). */
 static enum act
 post_once(struct db *db, long long id, const struct chat_event *ev,
@@ -354,8 +426,7 @@ post_once(struct db *db, long long id, const struct chat_event *ev,
 			a = outcomes[i].act;
 	if (a == ACT_OK) {
 		*seq = dbres_int(&res, 0, 1);
-		feeds_notes(dbres_str(&res, 0, 2), notes);
-		notes_add(notes, HUB_CHAT, id, *seq);
+		post_notes(notes, id, ev, *seq, &res);
 	}
 	dbres_free(&res);
 	/* A retried send of a message that made it before the end. */

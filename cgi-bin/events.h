@@ -37,13 +37,14 @@ struct notes {
 		enum hub_key	 key;
 		long long	 id;
 		long long	 seq;
+		struct dbres	*row;	/* the new event as a poll reads it, or NULL */
 	} v[NOTES_MAX];
 };
 
 void	notes_add(struct notes *, enum hub_key, long long id, long long seq);
 /* After a successful commit: wakes this process's waiters (some of them
- * run again on `db`, see hub_notify). */
-void	notes_send(struct db *, const struct notes *);
+ * run again on `db`, see hub_notify), and frees the notes' rows. */
+void	notes_send(struct db *, struct notes *);
 
 /*
  * Locks chat `id`. DB_OK with c->id == 0 when there is no such chat.

@@ -279,6 +279,7 @@ hub_park(struct req *r, enum hub_key k1, long long id1, long long seen1,
 	struct epoll_event	 ev;
 	int			 i, again = 0;
 
+	r->wake = NULL;	/* it is only for the run that woke it */
 	if (hub.cgi)
 		return 0;	/* main.c runs the handler again */
 	if (w == NULL) {
@@ -362,12 +363,14 @@ kick(void)
 
 static void wake_key(enum hub_key, long long, long long, struct waiter **);
 static void to_workers(struct waiter *);
-static void run_woken(struct db *, struct waiter *);
+static void run_woken(struct db *, struct waiter *, const struct wake *);
 
 void
-hub_notify(struct db *db, enum hub_key key, long long id, long long seq)
+hub_notify(struct db *db, enum hub_key key, long long id, long long seq,
+    const struct dbres *row)
 {
 	struct waiter	*wake = NULL, *w;
+	struct wake	 wk = { key, id, seq, row };
 	int		 n = 0, queued = 0;
 
 	pthread_mutex_lock(&hub.mu);
@@ -388,7 +391,7 @@ hub_notify(struct db *db, enum hub_key key, long long id, long long seq)
 	if (n > INLINE_MAX || (n > 0 && db == NULL))
 		to_workers(wake);
 	else if (n > 0)
-		run_woken(db, wake);
+		run_woken(db, wake, &wk);
 }
 
 /* ---------------------------------------------------------------- *
@@ -496,9 +499,10 @@ complete(struct waiter *done)
 	return n;
 }
 
-/* Runs woken waiters' handlers on `db` and sends the answers together. */
+/* Runs woken waiters' handlers on `db` (with what woke them, if known)
+ * and sends the answers together. */
 static void
-run_woken(struct db *db, struct waiter *batch)
+run_woken(struct db *db, struct waiter *batch, const struct wake *wk)
 {
 	struct waiter	*done = NULL, *w;
 	int		 n, trim;
@@ -506,8 +510,10 @@ run_woken(struct db *db, struct waiter *batch)
 	while ((w = batch) != NULL) {
 		batch = w->next;
 		w->r->db = db;
+		w->r->wake = wk;
 		if (serve_resume(w->r) == HANDLER_PARKED)
-			continue;
+			continue;	/* hub_park cleared r->wake */
+		w->r->wake = NULL;
 		w->next = done;
 		done = w;
 	}
@@ -567,7 +573,7 @@ worker_main(void *arg)
 		if (hub.work == NULL)
 			hub.work_tail = NULL;
 		pthread_mutex_unlock(&hub.wmu);
-		run_woken(db, batch);
+		run_woken(db, batch, NULL);
 	}
 	db_free(db);
 	return NULL;

@@ -18,15 +18,32 @@ int	hub_start(void);
 void	hub_stop(void);
 
 struct db;
+struct dbres;
+
+/*
+ * What woke a request, when it was a commit of this process: r->wake while
+ * its handler runs again in the committing thread, NULL otherwise. `row`,
+ * when there is one, is the new event at `seq` as the handler would read
+ * it from the database, so a poll that lacks just that one can answer
+ * without a query.
+ */
+struct wake {
+	enum hub_key		 key;
+	long long		 id;
+	long long		 seq;
+	const struct dbres	*row;
+};
 
 /*
  * Tells this process's waiters on (key, id) that the counter is now `seq`.
  * Called after a commit; other processes learn of it from the database
  * within the hub interval. A few woken waiters run again right here, on
- * `db` (the caller's connection, between its transactions); more, or with
- * `db` NULL, in the hub's workers.
+ * `db` (the caller's connection, between its transactions) and with `row`
+ * (see struct wake; may be NULL); more, or with `db` NULL, in the hub's
+ * workers.
  */
-void	hub_notify(struct db *, enum hub_key, long long id, long long seq);
+void	hub_notify(struct db *, enum hub_key, long long id, long long seq,
+	    const struct dbres *row);
 
 /*
  * 1 if a handler may park this request now: it has a deadline in the

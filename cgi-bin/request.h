@@ -52,6 +52,7 @@ struct user {
 
 struct route;
 struct db;
+struct wake;
 
 struct req {
 	struct io	 io;
@@ -84,6 +85,7 @@ struct req {
 
 	/* Long polls: see hub.h. */
 	int		 polling;	/* hub_begin_poll() ran */
+	const struct wake *wake;	/* what woke it, this run only (hub.h) */
 	long long	 deadline_ms;	/* CLOCK_MONOTONIC ms; 0: may not park */
 	long long	 seen_pos;	/* queue position the client has */
 	long long	 seen;		/* what the client already has, per handler */
