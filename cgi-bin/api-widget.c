@@ -87,6 +87,8 @@ read_state(struct req *r, struct wstate *s)
 	s->channel_id = dbres_int(&res, 0, 2);
 	s->queue_version = dbres_int(&res, 0, 3);
 	dbres_free(&res);
+	hub_learn(HUB_CHAT, r->chat_id, s->last_seq,
+	    strcmp(s->status, "active") == 0);
 	s->position = 0;
 	if (strcmp(s->status, "queued") == 0 &&
 	    (s->position = queue_position(r->db, s->channel_id,
@@ -234,8 +236,8 @@ api_widget_events(struct req *r)
 	struct wstate	 s;
 	struct dbres	 res;
 	json_t		*events;
-	long long	 last;
-	int		 i, first = !r->polling;
+	long long	 last, known;
+	int		 i, first = !r->polling, active;
 
 	hub_begin_poll(r);
 	/* Woken by this process's commit of the one event it lacks, in an
@@ -249,6 +251,16 @@ api_widget_events(struct req *r)
 		    (json_int_t)r->wake->seq, "status", "active",
 		    "queue_position", (json_int_t)0));
 		return HANDLER_DONE;
+	}
+	/* The usual re-poll, right after an answer: the cursor is where this
+	 * process knows the active chat to be. Wait, without a query. */
+	if (first && r->q.after > 0 &&
+	    hub_known(HUB_CHAT, r->chat_id, &known, &active) && active &&
+	    known == r->q.after && hub_can_park(r)) {
+		r->seen = known;
+		r->seen_pos = 0;
+		if (hub_park(r, HUB_CHAT, r->chat_id, known, HUB_NONE, 0, 0) == 0)
+			return HANDLER_PARKED;
 	}
 	if (read_state(r, &s) == -1) {
 		send_db_down(r);

@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/random.h>
 
 #include <mysql.h>
 #include <errmsg.h>
@@ -213,7 +214,8 @@ static const char *const stmts[STMT__MAX] = {
 	/* STMT_HUB_CHANGES: what changed since ? (minus a second, for commits
 	 * that were still open at the last look), and the database's clock */
 	"SELECT 1, id, last_seq, NULL FROM chats "
-	"WHERE changed_at >= ? - INTERVAL 1 SECOND UNION ALL "
+	"WHERE changed_at >= ? - INTERVAL 1 SECOND "
+	"AND changed_by <> COALESCE(@snak_node, 0) UNION ALL "
 	"SELECT 2, id, feed_seq, NULL FROM users "
 	"WHERE feed_changed_at >= ? - INTERVAL 1 SECOND UNION ALL "
 	"SELECT 3, id, queue_version, NULL FROM channels "
@@ -230,9 +232,16 @@ struct db {
 	int		 down_logged;
 };
 
+/* This process among those sharing the database: random, set as
+ * @snak_node on each connection (chats.changed_by, STMT_HUB_CHANGES). */
+static long long node_id;
+
 int
 db_library_init(void)
 {
+	if (getrandom(&node_id, sizeof(node_id), 0) != sizeof(node_id))
+		return -1;
+	node_id = (long long)((unsigned long long)node_id >> 2) | 1;
 	return mysql_library_init(0, NULL, NULL) == 0 ? 0 : -1;
 }
 
@@ -279,6 +288,7 @@ connect_db(struct db *d)
 {
 	unsigned int	 timeout = 3;
 	my_bool		 off = 0;
+	char		 node[64];
 
 	if (d->conn != NULL)
 		return 0;
@@ -295,6 +305,9 @@ connect_db(struct db *d)
 	/* Readers must see every commit at once: a parked poll re-reads. */
 	mysql_options(d->conn, MYSQL_INIT_COMMAND,
 	    "SET SESSION TRANSACTION ISOLATION LEVEL READ COMMITTED");
+	/* Our own number, not a value from outside. */
+	snprintf(node, sizeof(node), "SET @snak_node = %lld", node_id);
+	mysql_options(d->conn, MYSQL_INIT_COMMAND, node);
 	if (mysql_real_connect(d->conn,
 	    cfg.db_socket[0] ? NULL : cfg.db_host, cfg.db_user,
 	    cfg.db_password, cfg.db_name,

@@ -204,10 +204,13 @@ chat_append(struct db *db, struct chat_lock *c, const struct chat_event *ev,
 	free(fd);
 	if (rc != DB_OK)
 		return rc;
+	/* The chat's note first: past NOTES_MAX notes are dropped, and the
+	 * hub's change check then still finds a feed's change, but never its
+	 * own process's chats' (STMT_HUB_CHANGES). */
+	notes_add(notes, HUB_CHAT, c->id, s);
 	feeds_notes(dbres_str(&res, 0, 0), notes, NULL, NULL, 0);
 	dbres_free(&res);
 	c->last_seq = s;
-	notes_add(notes, HUB_CHAT, c->id, s);
 	if (seq != NULL)
 		*seq = s;
 	return DB_OK;
@@ -381,12 +384,12 @@ post_notes(struct notes *notes, long long id, const struct chat_event *ev,
 		fd = json_dumps(o, JSON_COMPACT);
 		json_decref(o);
 	}
-	feeds_notes(dbres_str(res, 0, 2), notes, fd, at, id);
-	free(fd);
-	notes_add(notes, HUB_CHAT, id, seq);
+	notes_add(notes, HUB_CHAT, id, seq);	/* first, see chat_append */
 	if (!ev->private_msg && at != NULL && name != NULL &&
 	    status != NULL && strcmp(status, "active") == 0)
 		notes_row(notes, 9, row);
+	feeds_notes(dbres_str(res, 0, 2), notes, fd, at, id);
+	free(fd);
 }
 
 /* One CALL: lock, checks, append and commit (snak_post). */

@@ -6,7 +6,8 @@
  *   - a handler in this process commits a change (hub_notify, at once),
  *   - the database shows a change made by another process (checked every
  *     hub_interval_ms while anything is parked, one query whatever the
- *     number of waiters),
+ *     number of waiters; it leaves out the chats this process changed,
+ *     whose notes it had at once),
  *   - its deadline passes (a binary heap), or
  *   - the client hangs up (epoll on the request's connection; the request
  *     is then freed without an answer).
@@ -47,6 +48,8 @@
 #define TRIM_AFTER	256	/* give memory back after this many answers */
 #define RECENT		1024	/* notes remembered for waiters that park late */
 #define INLINE_MAX	4	/* waiters a committing thread wakes itself */
+#define KNOWN_SLOTS	16384	/* counters remembered (hub_known); power of 2 */
+#define KNOWN_FRESH_MS	500	/* well inside the change check's 1 s lookback */
 
 struct waiter;
 
@@ -76,6 +79,15 @@ struct note {
 	long long	 seq;
 };
 
+/* A counter as this process last learned it (hub_known). */
+struct known {
+	enum hub_key	 key;
+	long long	 id;
+	long long	 seq;
+	long long	 at_ms;
+	int		 active;	/* HUB_CHAT: the chat was active at seq */
+};
+
 static void kick(void);
 
 static struct {
@@ -96,6 +108,7 @@ static struct {
 	size_t		 recent_i;
 	struct db	*db;
 	char		 since[40];	/* DB clock at the last change check */
+	struct known	 known[KNOWN_SLOTS];
 
 	/* Woken waiters for the workers, oldest first. */
 	pthread_mutex_t	 wmu;
@@ -255,6 +268,49 @@ hub_can_park(struct req *r)
 	return ok;
 }
 
+/* Remembers a counter; a slot per (key, id) hash, the newest wins. At the
+ * same seq the chat's state is the same (every change of status appends
+ * an event), so a known "active" stays. Caller holds mu. */
+static void
+learn(enum hub_key key, long long id, long long seq, int active)
+{
+	struct known *k = &hub.known[bucket_of(key, id) & (KNOWN_SLOTS - 1)];
+
+	if (k->key == key && k->id == id) {
+		if (seq < k->seq)
+			return;
+		if (seq == k->seq)
+			active = active || k->active;
+	}
+	*k = (struct known){ key, id, seq, now_ms(), active };
+}
+
+int
+hub_known(enum hub_key key, long long id, long long *seq, int *active)
+{
+	struct known	*k;
+	int		 ok;
+
+	pthread_mutex_lock(&hub.mu);
+	k = &hub.known[bucket_of(key, id) & (KNOWN_SLOTS - 1)];
+	ok = hub.running && k->key == key && k->id == id &&
+	    now_ms() - k->at_ms <= KNOWN_FRESH_MS;
+	if (ok) {
+		*seq = k->seq;
+		*active = k->active;
+	}
+	pthread_mutex_unlock(&hub.mu);
+	return ok;
+}
+
+void
+hub_learn(enum hub_key key, long long id, long long seq, int active)
+{
+	pthread_mutex_lock(&hub.mu);
+	learn(key, id, seq, active);
+	pthread_mutex_unlock(&hub.mu);
+}
+
 /* 1 if a change for `k` newer than what it has seen was announced lately:
  * it may have come while the handler read the database. Caller holds mu. */
 static int
@@ -379,6 +435,8 @@ hub_notify(struct db *db, enum hub_key key, long long id, long long seq,
 		return;
 	}
 	hub.recent[hub.recent_i++ % RECENT] = (struct note){ key, id, seq };
+	/* A message's note has the row only while the chat is active. */
+	learn(key, id, seq, key == HUB_CHAT && row != NULL);
 	if (hub.stopping)
 		queued = push_note(key, id, seq);	/* the hub thread ends it */
 	else
@@ -665,8 +723,10 @@ hub_main(void *arg)
 		hub.nnotes = hub.capnotes = 0;
 		for (j = 0; j < nnotes; j++)
 			wake_key(notes[j].key, notes[j].id, notes[j].seq, &wake);
-		for (j = 0; j < ndbn; j++)
+		for (j = 0; j < ndbn; j++) {
+			learn(dbn[j].key, dbn[j].id, dbn[j].seq, 0);
 			wake_key(dbn[j].key, dbn[j].id, dbn[j].seq, &wake);
+		}
 		while (hub.nheap > 0 && hub.heap[0]->r->deadline_ms <= now) {
 			w = hub.heap[0];
 			unpark(w);

@@ -46,6 +46,18 @@ void	hub_notify(struct db *, enum hub_key, long long id, long long seq,
 	    const struct dbres *row);
 
 /*
+ * 1 if this process learned the counter of (key, id) less than half a
+ * second ago (from its own commits, the change check, or hub_learn): *seq
+ * is it, and *active (HUB_CHAT) says the chat was active at that seq. A
+ * poll whose cursor is *seq may park without reading the database: a
+ * later change is either this process's (a note wakes it) or another's,
+ * which the change check still finds (it looks a second back).
+ */
+int	hub_known(enum hub_key, long long id, long long *seq, int *active);
+/* Teaches the hub a counter a handler has just read from the database. */
+void	hub_learn(enum hub_key, long long id, long long seq, int active);
+
+/*
  * 1 if a handler may park this request now: it has a deadline in the
  * future, the hub runs, and fewer than max_parked requests are parked.
  * When it returns 0 the handler answers at once with what it has.

@@ -32,7 +32,7 @@ usage() {
 	exit 2
 }
 
-DB_OPTS="--innodb-buffer-pool-size=32M --innodb-log-file-size=16M --performance-schema=OFF
+DB_OPTS="--innodb-buffer-pool-size=128M --innodb-log-file-size=128M --performance-schema=OFF
 --skip-log-bin --innodb-flush-log-at-trx-commit=2 --max-connections=400 --thread-handling=pool-of-threads
 --character-set-server=utf8mb4 --collation-server=utf8mb4_unicode_ci --skip-networking"
 
