@@ -2635,19 +2635,31 @@ cmd_latency(int argc, char **argv)
 static struct {
 	double		 rate, acc;
 	long long	 last, end;
+	long long	 want, sent;	/* rate x step: every one is sent */
 } tp;
+
+static void
+tp_send(void)
+{
+	send_msg(&chats[rnd() % (uint64_t)nchats], (int)(rnd() & 1));
+	tp.sent++;
+}
 
 static void
 tp_tick(void *arg, long long now)
 {
 	(void)arg;
-	if (now >= tp.end)
+	if (now >= tp.end) {
+		/* the 1 ms ticks leave a message or two for the very end */
+		while (tp.sent < tp.want)
+			tp_send();
 		return;
+	}
 	tp.acc += tp.rate * (double)(now - tp.last) / 1e6;
 	tp.last = now;
-	while (tp.acc >= 1.0) {
+	while (tp.acc >= 1.0 && tp.sent < tp.want) {
 		tp.acc -= 1.0;
-		send_msg(&chats[rnd() % (uint64_t)nchats], (int)(rnd() & 1));
+		tp_send();
 	}
 	timer_add(now + 1000, tp_tick, NULL);
 }
@@ -2702,8 +2714,10 @@ cmd_throughput(int argc, char **argv)
 		tp.acc = 0;
 		tp.last = t0;
 		tp.end = t0 + (long long)step_s * 1000000;
+		tp.want = (long long)(rate * step_s + 0.5);
+		tp.sent = 0;
 		timer_add(t0, tp_tick, NULL);
-		loop_until(NULL, tp.end);
+		loop_until(NULL, tp.end + 1000);
 		snap_take(&s1);
 		load_take(&l1);
 		db_counters(db, k1);
