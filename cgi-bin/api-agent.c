@@ -12,8 +12,10 @@
 #include <jansson.h>
 
 #include "api.h"
+#include "buf.h"
 #include "db.h"
 #include "events.h"
+#include "html.h"
 #include "hub.h"
 #include "request.h"
 #include "response.h"
@@ -207,15 +209,18 @@ wait:
 	return HANDLER_DONE;
 }
 
-static json_t *
-chat_list(const struct dbres *res)
+static void
+chat_list(struct buf *b, const char *name, const struct dbres *res)
 {
-	json_t	*a = json_array();
-	int	 i;
+	int i;
 
-	for (i = 0; i < res->rows; i++)
-		json_array_append_new(a, chat_json(res, i));
-	return a;
+	buf_printf(b, "\"%s\":[", name);
+	for (i = 0; i < res->rows; i++) {
+		if (i > 0)
+			buf_putc(b, ',');
+		chat_json_buf(b, res, i);
+	}
+	buf_putc(b, ']');
 }
 
 /* GET /chats: my ongoing chats, those ended in the last 8 h, the queue. */
@@ -223,7 +228,7 @@ int
 api_agent_chats(struct req *r)
 {
 	struct dbres	 act, rec, q;
-	json_t		*by;
+	struct buf	 b;
 	long long	 waiting = 0;
 	int		 i;
 
@@ -238,15 +243,23 @@ api_agent_chats(struct req *r)
 		dbres_free(&rec);
 		goto down;
 	}
-	by = json_object();
+	/* Written as text: a thousand chats as jansson objects took 5 ms. */
+	buf_init(&b, 0);
+	buf_putc(&b, '{');
+	chat_list(&b, "active", &act);
+	buf_putc(&b, ',');
+	chat_list(&b, "recent", &rec);
+	buf_puts(&b, ",\"queue\":{\"by_channel\":{");
 	for (i = 0; i < q.rows; i++) {
-		json_object_set_new(by, dbres_str(&q, i, 0),
-		    json_integer(dbres_int(&q, i, 1)));
+		if (i > 0)
+			buf_putc(&b, ',');
+		html_json_string(&b, dbres_str(&q, i, 0));
+		buf_printf(&b, ":%lld", dbres_int(&q, i, 1));
 		waiting += dbres_int(&q, i, 1);
 	}
-	send_json(r, 200, json_pack("{s:o, s:o, s:{s:I, s:o}}",
-	    "active", chat_list(&act), "recent", chat_list(&rec),
-	    "queue", "waiting", (json_int_t)waiting, "by_channel", by));
+	buf_printf(&b, "},\"waiting\":%lld}}", waiting);
+	send_json_buf(r, 200, &b);
+	buf_free(&b);
 	dbres_free(&act);
 	dbres_free(&rec);
 	dbres_free(&q);

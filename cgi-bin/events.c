@@ -10,7 +10,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "buf.h"
 #include "events.h"
+#include "html.h"
 #include "hub.h"
 #include "log.h"
 
@@ -289,25 +291,46 @@ event_json(const struct dbres *res, int row, int agent_view)
 	return o;
 }
 
+/* ,"key":"value" (the key is a name of ours, written as it is). */
+static void
+member(struct buf *b, const char *key, const char *value)
+{
+	buf_printf(b, ",\"%s\":", key);
+	html_json_string(b, value);
+}
+
+void
+chat_json_buf(struct buf *b, const struct dbres *res, int row)
+{
+	buf_printf(b, "{\"id\":%lld", dbres_int(res, row, 0));
+	member(b, "channel", dbres_str(res, row, 1));
+	buf_puts(b, ",\"customer\":{\"verified\":false");
+	member(b, "name", dbres_str(res, row, 2));
+	member(b, "email", dbres_str(res, row, 3));
+	buf_putc(b, '}');
+	member(b, "status", dbres_str(res, row, 4));
+	buf_printf(b, ",\"unread\":%lld", dbres_int(res, row, 5));
+	member(b, "last_from", dbres_str(res, row, 6));
+	buf_puts(b, ",\"transfer\":null");
+	member(b, "started_at", dbres_str(res, row, 7));
+	member(b, "ended_at", dbres_str(res, row, 8));
+	buf_printf(b, ",\"last_seq\":%lld", dbres_int(res, row, 9));
+	if (dbres_str(res, row, 10) != NULL)	/* not in lists (db.c) */
+		member(b, "question", dbres_str(res, row, 10));
+	buf_putc(b, '}');
+}
+
 json_t *
 chat_json(const struct dbres *res, int row)
 {
-	const char *ended = dbres_str(res, row, 8);
+	struct buf	 b;
+	json_t		*o;
 
-	return json_pack("{s:I, s:s, s:{s:s, s:s, s:b}, s:s, s:I, s:s, s:n,"
-	    " s:s, s:o, s:I, s:s}",
-	    "id", (json_int_t)dbres_int(res, row, 0),
-	    "channel", dbres_str(res, row, 1),
-	    "customer", "name", dbres_str(res, row, 2),
-	    "email", dbres_str(res, row, 3), "verified", 0,
-	    "status", dbres_str(res, row, 4),
-	    "unread", (json_int_t)dbres_int(res, row, 5),
-	    "last_from", dbres_str(res, row, 6),
-	    "transfer",
-	    "started_at", dbres_str(res, row, 7),
-	    "ended_at", ended ? json_string(ended) : json_null(),
-	    "last_seq", (json_int_t)dbres_int(res, row, 9),
-	    "question", dbres_str(res, row, 10));
+	buf_init(&b, 0);
+	chat_json_buf(&b, res, row);
+	o = b.err ? NULL : json_loads(buf_str(&b), 0, NULL);
+	buf_free(&b);
+	return o;
 }
 
 /* ---------------------------------------------------------------- *

@@ -82,6 +82,10 @@ enum db_rc feed_queue_changed(struct db *, long long channel_id,
 json_t	*event_json(const struct dbres *, int row, int agent_view);
 /* JSON of row `row` of a query selecting CHAT_COLS (see db.c). */
 json_t	*chat_json(const struct dbres *, int row);
+/* The same written as JSON text: lists of a thousand chats take a tenth of
+ * the time they took as jansson objects. */
+struct buf;
+void	chat_json_buf(struct buf *, const struct dbres *, int row);
 
 /* ---- Chat actions shared by customers and agents ---- */
 

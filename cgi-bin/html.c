@@ -54,6 +54,49 @@ html_escape(struct buf *b, const char *s)
 }
 
 void
+html_json_string(struct buf *b, const char *s)
+{
+	static const char hex[] = "0123456789abcdef";
+	const char	*run;
+
+	if (s == NULL) {
+		buf_puts(b, "null");
+		return;
+	}
+	buf_putc(b, '"');
+	for (run = s; *s != '\0'; s++) {
+		unsigned char	 c = (unsigned char)*s;
+		char		 u[7] = "\\u00";
+
+		/* Quotes and controls as JSON needs; < > & as \u too, so the
+		 * text stays inert inside HTML; U+2028/9 for old JavaScript. */
+		if (c >= 0x20 && c != '"' && c != '\\' && c != '<' && c != '>' &&
+		    c != '&' && !(c == 0xe2 && (unsigned char)s[1] == 0x80 &&
+		    ((unsigned char)s[2] == 0xa8 || (unsigned char)s[2] == 0xa9)))
+			continue;
+		buf_append(b, run, (size_t)(s - run));
+		run = s + 1;
+		switch (c) {
+		case '"': buf_puts(b, "\\\""); continue;
+		case '\\': buf_puts(b, "\\\\"); continue;
+		case '\n': buf_puts(b, "\\n"); continue;
+		case '\r': buf_puts(b, "\\r"); continue;
+		case '\t': buf_puts(b, "\\t"); continue;
+		case 0xe2:
+			buf_puts(b, s[2] == (char)0xa8 ? "\\u2028" : "\\u2029");
+			s += 2;
+			run = s + 1;
+			continue;
+		}
+		u[4] = hex[c >> 4];
+		u[5] = hex[c & 15];
+		buf_append(b, u, 6);
+	}
+	buf_append(b, run, (size_t)(s - run));
+	buf_putc(b, '"');
+}
+
+void
 html_url_arg(struct buf *b, const char *s)
 {
 	static const char hex[] = "0123456789ABCDEF";

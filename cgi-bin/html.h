@@ -8,6 +8,9 @@
 void	html_escape(struct buf *, const char *);
 /* A URL query component: everything but unreserved bytes as %XX. */
 void	html_url_arg(struct buf *, const char *);
+/* `s` as a JSON string literal with its quotes (null for NULL); < > & are
+ * escaped too. `s` is UTF-8, as everything snak stores. */
+void	html_json_string(struct buf *, const char *s);
 /* 1 if a string may go into a header value (no CR, LF or other controls). */
 int	html_header_ok(const char *);
 

@@ -87,6 +87,16 @@ send_json(struct req *r, int status, json_t *obj)
 }
 
 void
+send_json_buf(struct req *r, int status, const struct buf *b)
+{
+	if (b->err) {
+		send_error(r, 500, "internal", "The answer could not be made.");
+		return;
+	}
+	set_body(r, status, "application/json", buf_str(b), b->len);
+}
+
+void
 send_error_fields(struct req *r, int status, const char *code,
     const char *message, json_t *fields)
 {

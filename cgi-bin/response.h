@@ -8,6 +8,8 @@ struct req;
 
 /* Sends `obj` (reference stolen) as the JSON body with `status`. */
 void	send_json(struct req *, int status, json_t *obj);
+/* An answer written as JSON text already (500 if the buffer failed). */
+void	send_json_buf(struct req *, int status, const struct buf *);
 /*
  * An error as API.md "Conventions" says: {error, message[, fields]}. Logs
  * one line with the request id (warn for 4xx, error for 5xx). `fields` is

@@ -94,6 +94,25 @@ test('GET /chats: active, recent and the queue', async () => {
   await widgetApi(c, '/end', { body: {} });
 });
 
+test('a chat in GET /chats is the chat of GET /chats/{id} but for the question, names with any characters intact', async () => {
+  const s = await newAgent({ channels: [slug] });
+  const name = `Zoë "Q" O'Brien <b>&amp;</b> \\ \u2028 ${uniq()}`;
+  const c = await newChat(slug, { name });
+  await takeChat(s, c.id, slug);
+  const list = await agentApi(s, '/chats');
+  assert.equal(list.status, 200, show(list));
+  const row = list.json.active.find((x) => String(x.id) === String(c.id));
+  assert.ok(row, show(list));
+  const one = await agentApi(s, `/chats/${c.id}`);
+  assert.equal(one.status, 200, show(one));
+  assert.equal(row.customer.name, name);
+  assert.equal(one.json.chat.question, c.question, 'the open chat has the question');
+  assert.equal(row.question, undefined, 'the list leaves it out');
+  const { question, ...rest } = one.json.chat;
+  assert.deepEqual(row, rest);
+  await widgetApi(c, '/end', { body: {} });
+});
+
 test('POST /queue/next: 404 when the queue is empty, 200 with the chat, now mine', async () => {
   const own = newChannel('q');
   const s = await newAgent({ channels: [own] });

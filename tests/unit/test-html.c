@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include <cmocka.h>
+#include <jansson.h>
 
 #include "buf.h"
 #include "html.h"
@@ -206,6 +207,63 @@ test_url_arg(void **state)
 	s = url_arg("");
 	assert_string_equal(s, "");
 	free(s);
+}
+
+static char *
+json_string_of(const char *s)
+{
+	struct buf b;
+
+	buf_init(&b, 0);
+	html_json_string(&b, s);
+	return b.p;
+}
+
+static void
+test_json_string(void **state)
+{
+	static const char *const tricky[] = {
+		"", "plain", "quote \" backslash \\ slash /",
+		"\n\r\t\b\f\x01\x1f\x7f", "</script><!-- & -->",
+		"\xc3\xa6\xc3\xb8\xc3\xa5 \xf0\x9f\x98\x80",
+		"line\xe2\x80\xa8sep\xe2\x80\xa9para\xe2\x80\xa6",
+		"\xe2", "\xe2\x80",
+	};
+	char	*s;
+	size_t	 i;
+
+	(void)state;
+	s = json_string_of("a\"b\\c\nd<e>&\x01");
+	assert_string_equal(s, "\"a\\\"b\\\\c\\nd\\u003ce\\u003e\\u0026\\u0001\"");
+	free(s);
+	s = json_string_of(NULL);
+	assert_string_equal(s, "null");
+	free(s);
+	s = json_string_of("x\xe2\x80\xa8y");
+	assert_string_equal(s, "\"x\\u2028y\"");
+	free(s);
+	/* Whatever the text, a JSON parser gives it back unchanged. */
+	for (i = 0; i < sizeof(tricky) / sizeof(tricky[0]); i++) {
+		json_error_t	 err;
+		json_t		*a;
+		struct buf	 b;
+
+		buf_init(&b, 0);
+		buf_putc(&b, '[');
+		html_json_string(&b, tricky[i]);
+		buf_putc(&b, ']');
+		a = json_loads(buf_str(&b), JSON_ALLOW_NUL, &err);
+		if (strncmp(tricky[i], "\xe2", 1) == 0 && strlen(tricky[i]) < 3) {
+			/* a cut UTF-8 sequence: snak never stores one */
+			json_decref(a);
+			buf_free(&b);
+			continue;
+		}
+		assert_non_null(a);
+		assert_string_equal(json_string_value(json_array_get(a, 0)), tricky[i]);
+		json_decref(a);
+		buf_free(&b);
+	}
 }
 
 static void
@@ -497,6 +555,7 @@ main(void)
 		cmocka_unit_test(test_escape),
 		cmocka_unit_test(test_escape_appends),
 		cmocka_unit_test(test_url_arg),
+		cmocka_unit_test(test_json_string),
 		cmocka_unit_test(test_header_ok),
 		cmocka_unit_test(test_header_ok_del),
 		cmocka_unit_test_teardown(test_load_errors, unload),
