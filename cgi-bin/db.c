@@ -217,7 +217,9 @@ static const char *const stmts[STMT__MAX] = {
 	"SELECT seq, type, " TS("at") ", chat_id, data FROM agent_events "
 	"WHERE user_id = ? AND seq > ? ORDER BY seq LIMIT 500",
 	/* STMT_HUB_CHANGES: what changed since ? (minus a second, for commits
-	 * that were still open at the last look), and the database's clock */
+	 * that were still open at the last look; hub.c KNOWN_FRESH_MS relies
+	 * on that second), but for this process's own chats, whose notes the
+	 * hub had at once; and the database's clock */
 	"SELECT 1, id, last_seq, NULL FROM chats "
 	"WHERE changed_at >= ? - INTERVAL 1 SECOND "
 	"AND changed_by <> COALESCE(@snak_node, 0) UNION ALL "
