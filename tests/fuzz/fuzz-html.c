@@ -9,7 +9,8 @@
  *   2 an Accept-Language header  3 a wanted language / the page language
  *   4 a placeholder name for a variable
  * Checks: escaping round-trips and leaves no markup characters, URL
- * encoding round-trips and is all unreserved or %XX, html_lang answers a
+ * encoding round-trips and is all unreserved or %XX, a JSON string literal
+ * has no control or markup character and decodes back, html_lang answers a
  * loaded language, and a rendered page has exactly the template's own
  * < > " characters: no value can add markup.
  */
@@ -164,6 +165,65 @@ check_url_arg(const char *v)
 	buf_free(&b);
 }
 
+static int
+hexlow(char c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	return -1;	/* html_json_string writes lower case only */
+}
+
+/* Decodes what html_json_string writes: its quotes, \" \\ \n \r \t and
+ * \uXXXX (\u00XX for a byte, \u2028/9 for those characters). */
+static void
+check_json_string(const char *v)
+{
+	struct buf	 b;
+	const char	*p;
+	size_t		 o = 0;
+	char		*back;
+
+	buf_init(&b, 0);
+	html_json_string(&b, v);
+	check(!b.err);
+	p = buf_str(&b);
+	check(b.len >= 2 && p[0] == '"' && p[b.len - 1] == '"');
+	back = malloc(b.len + 1);
+	check(back != NULL);
+	for (p++; p < buf_str(&b) + b.len - 1; ) {
+		unsigned char c = (unsigned char)*p;
+
+		check(c >= 0x20 && c != '"' && !strchr("<>&", c));
+		if (c != '\\') {
+			back[o++] = *p++;
+			continue;
+		}
+		switch (p[1]) {
+		case '"': case '\\': back[o++] = p[1]; p += 2; continue;
+		case 'n': back[o++] = '\n'; p += 2; continue;
+		case 'r': back[o++] = '\r'; p += 2; continue;
+		case 't': back[o++] = '\t'; p += 2; continue;
+		}
+		check(p[1] == 'u');
+		if (strncmp(p + 2, "202", 3) == 0) {
+			check(p[5] == '8' || p[5] == '9');
+			memcpy(back + o, p[5] == '8' ? "\xe2\x80\xa8" : "\xe2\x80\xa9", 3);
+			o += 3;
+		} else {
+			check(p[2] == '0' && p[3] == '0' &&
+			    hexlow(p[4]) >= 0 && hexlow(p[5]) >= 0);
+			back[o++] = (char)(hexlow(p[4]) << 4 | hexlow(p[5]));
+		}
+		p += 6;
+	}
+	back[o] = '\0';
+	check(strcmp(back, v) == 0);
+	free(back);
+	buf_free(&b);
+}
+
 static void
 check_render(const char *name, const char *lang, const char *const *vars)
 {
@@ -206,6 +266,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 	check_escape(part[0]);
 	check_url_arg(part[0]);
+	check_json_string(part[0]);
 
 	ok = 1;
 	for (p = part[0]; *p != '\0'; p++)
