@@ -87,7 +87,7 @@ read_state(struct req *r, struct wstate *s)
 	s->channel_id = dbres_int(&res, 0, 2);
 	s->queue_version = dbres_int(&res, 0, 3);
 	dbres_free(&res);
-	hub_learn(HUB_CHAT, r->chat_id, s->last_seq,
+	hub_chat_learn(r->chat_id, s->last_seq,
 	    strcmp(s->status, "active") == 0);
 	s->position = 0;
 	if (strcmp(s->status, "queued") == 0 &&
@@ -255,7 +255,7 @@ api_widget_events(struct req *r)
 	/* The usual re-poll, right after an answer: the cursor is where this
 	 * process knows the active chat to be. Wait, without a query. */
 	if (first && r->q.after > 0 &&
-	    hub_known(HUB_CHAT, r->chat_id, &known, &active) && active &&
+	    hub_chat_known(r->chat_id, &known, &active) && active &&
 	    known == r->q.after && hub_can_park(r)) {
 		r->seen = known;
 		r->seen_pos = 0;

@@ -119,35 +119,35 @@ feed_type(const struct chat_event *ev)
 	return "chat.event";
 }
 
-/* The event as clients see it, before it is read back from the table:
- * snak_append sets its seq and author.name (schema/002_append.sql). */
+/*
+ * The data of the feed event that carries `ev`, {event: ...}: the event as
+ * clients see it, before it is read back from the table. snak_append sets
+ * its seq and author.name (schema/002_append.sql).
+ */
 static json_t *
-new_event_json(const struct chat_event *ev)
+feed_event(const struct chat_event *ev)
 {
-	json_t *o;
+	json_t *e;
 
-	o = json_pack("{s:s, s:{s:s}}", "type", ev->type, "author", "kind",
-	    ev->author_kind);
+	if ((e = json_pack("{s:s, s:{s:s}}", "type", ev->type, "author",
+	    "kind", ev->author_kind)) == NULL)
+		return NULL;
 	if (ev->author_id)
-		json_object_set_new(json_object_get(o, "author"), "id",
+		json_object_set_new(json_object_get(e, "author"), "id",
 		    json_integer(ev->author_id));
 	if (ev->text != NULL)
-		json_object_set_new(o, "text", json_string(ev->text));
-	json_object_set_new(o, "private", json_boolean(ev->private_msg));
+		json_object_set_new(e, "text", json_string(ev->text));
+	json_object_set_new(e, "private", json_boolean(ev->private_msg));
 	if (ev->data != NULL)
-		json_object_update_missing(o, ev->data);
-	return o;
+		json_object_update_missing(e, ev->data);
+	return json_pack("{s:o}", "event", e);
 }
 
-/* The data of the feed event that carries `ev`, as JSON text. */
+/* feed_event's data as JSON text (NULL when out of memory). */
 static char *
-feed_data(const struct chat_event *ev)
+feed_data(json_t *fd)
 {
-	json_t	*fd = json_pack("{s:o}", "event", new_event_json(ev));
-	char	*js = json_dumps(fd, JSON_COMPACT);
-
-	json_decref(fd);
-	return js;
+	return fd != NULL ? json_dumps(fd, JSON_COMPACT) : NULL;
 }
 
 /*
@@ -185,6 +185,7 @@ chat_append(struct db *db, struct chat_lock *c, const struct chat_event *ev,
 {
 	struct dbres	 res;
 	char		*js = NULL, *fd;
+	json_t		*o;
 	enum db_rc	 rc;
 	long long	 s = c->last_seq + 1, skip = 0;
 
@@ -194,7 +195,10 @@ chat_append(struct db *db, struct chat_lock *c, const struct chat_event *ev,
 		skip = ev->author_id;
 	if (ev->data != NULL && (js = json_dumps(ev->data, JSON_COMPACT)) == NULL)
 		return DB_ERR;
-	if ((fd = feed_data(ev)) == NULL) {
+	o = feed_event(ev);
+	fd = feed_data(o);
+	json_decref(o);
+	if (fd == NULL) {
 		free(js);
 		return DB_ERR;
 	}
@@ -384,29 +388,26 @@ begin_locked(struct db *db, long long id, struct chat_lock *c, enum db_rc *rc)
  * row), each with the event as the woken poll would read it, so that the
  * polls this process answers need no query: the customer's (a public
  * message in an active chat, as STMT_EVENTS_PUBLIC) and the agents' (as
- * STMT_FEED_AFTER, with the data snak_append stored).
+ * STMT_FEED_AFTER: `o`, the feed data sent to snak_post, with the seq and
+ * name snak_append set in it).
  */
 static void
 post_notes(struct notes *notes, long long id, const struct chat_event *ev,
-    long long seq, const struct dbres *res)
+    long long seq, const struct dbres *res, json_t *o)
 {
 	const char	*at = dbres_str(res, 0, 3), *name = dbres_str(res, 0, 4),
 			*status = dbres_str(res, 0, 5);
-	char		 sq[24], aid[24], *fd = NULL;
-	json_t		*o, *e;
+	char		 sq[24], aid[24], *fd;
+	json_t		*e = json_object_get(o, "event");
 	const char	*row[] = { sq, "message", at, ev->author_kind, name,
 			    ev->text, NULL, "0", aid };
 
 	snprintf(sq, sizeof(sq), "%lld", seq);
 	snprintf(aid, sizeof(aid), "%lld", ev->author_id);
-	if ((o = json_pack("{s:o}", "event", new_event_json(ev))) != NULL) {
-		e = json_object_get(o, "event");
-		json_object_set_new(e, "seq", json_integer(seq));
-		json_object_set_new(json_object_get(e, "author"), "name",
-		    json_string(name != NULL ? name : ""));
-		fd = json_dumps(o, JSON_COMPACT);
-		json_decref(o);
-	}
+	json_object_set_new(e, "seq", json_integer(seq));
+	json_object_set_new(json_object_get(e, "author"), "name",
+	    json_string(name != NULL ? name : ""));
+	fd = feed_data(o);
 	notes_add(notes, HUB_CHAT, id, seq);	/* first, see chat_append */
 	if (!ev->private_msg && at != NULL && name != NULL &&
 	    status != NULL && strcmp(status, "active") == 0)
@@ -430,16 +431,21 @@ post_once(struct db *db, long long id, const struct chat_event *ev,
 	struct dbres	 res;
 	const char	*outcome;
 	char		*fd;
+	json_t		*o;
 	enum act	 a = ACT_ERR;
 	size_t		 i;
 
-	if ((fd = feed_data(ev)) == NULL)
+	o = feed_event(ev);
+	if ((fd = feed_data(o)) == NULL) {
+		json_decref(o);
 		return ACT_ERR;
+	}
 	*rc = db_exec(db, STMT_POST, &res, "isississ", id, ev->author_kind,
 	    ev->author_id, ev->author_name, ev->text,
 	    (long long)(ev->private_msg != 0), ev->client_id, fd);
 	free(fd);
 	if (*rc != DB_OK) {
+		json_decref(o);
 		/* A failed statement leaves the procedure's transaction open. */
 		db_rollback(db);
 		if (*rc == DB_DUP)
@@ -452,8 +458,9 @@ post_once(struct db *db, long long id, const struct chat_event *ev,
 			a = outcomes[i].act;
 	if (a == ACT_OK) {
 		*seq = dbres_int(&res, 0, 1);
-		post_notes(notes, id, ev, *seq, &res);
+		post_notes(notes, id, ev, *seq, &res, o);
 	}
+	json_decref(o);
 	dbres_free(&res);
 	/* A retried send of a message that made it before the end. */
 	if (a == ACT_ENDED && ev->client_id != NULL &&

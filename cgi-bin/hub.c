@@ -48,7 +48,7 @@
 #define TRIM_AFTER	256	/* give memory back after this many answers */
 #define RECENT		1024	/* notes remembered for waiters that park late */
 #define INLINE_MAX	4	/* waiters a committing thread wakes itself */
-#define KNOWN_SLOTS	16384	/* counters remembered (hub_known); power of 2 */
+#define KNOWN_SLOTS	16384	/* chats remembered (hub_chat_known); power of 2 */
 #define KNOWN_FRESH_MS	500	/* well inside the change check's 1 s lookback */
 
 struct waiter;
@@ -79,13 +79,12 @@ struct note {
 	long long	 seq;
 };
 
-/* A counter as this process last learned it (hub_known). */
+/* A chat as this process last learned it (hub_chat_known). */
 struct known {
-	enum hub_key	 key;
-	long long	 id;
-	long long	 seq;
+	long long	 id;		/* chats.id, 0 for an empty slot */
+	long long	 seq;		/* its last_seq */
 	long long	 at_ms;
-	int		 active;	/* HUB_CHAT: the chat was active at seq */
+	int		 active;	/* the chat was active at seq */
 };
 
 static void kick(void);
@@ -268,32 +267,32 @@ hub_can_park(struct req *r)
 	return ok;
 }
 
-/* Remembers a counter; a slot per (key, id) hash, the newest wins. At the
- * same seq the chat's state is the same (every change of status appends
- * an event), so a known "active" stays. Caller holds mu. */
+/* Remembers where a chat is; a slot per id hash, the newest seq wins.
+ * At the same seq the chat's state is the same (every change of status
+ * appends an event), so a known "active" stays. Caller holds mu. */
 static void
-learn(enum hub_key key, long long id, long long seq, int active)
+learn(long long id, long long seq, int active)
 {
-	struct known *k = &hub.known[bucket_of(key, id) & (KNOWN_SLOTS - 1)];
+	struct known *k = &hub.known[bucket_of(HUB_CHAT, id) & (KNOWN_SLOTS - 1)];
 
-	if (k->key == key && k->id == id) {
+	if (k->id == id) {
 		if (seq < k->seq)
 			return;
 		if (seq == k->seq)
 			active = active || k->active;
 	}
-	*k = (struct known){ key, id, seq, now_ms(), active };
+	*k = (struct known){ id, seq, now_ms(), active };
 }
 
 int
-hub_known(enum hub_key key, long long id, long long *seq, int *active)
+hub_chat_known(long long id, long long *seq, int *active)
 {
 	struct known	*k;
 	int		 ok;
 
 	pthread_mutex_lock(&hub.mu);
-	k = &hub.known[bucket_of(key, id) & (KNOWN_SLOTS - 1)];
-	ok = hub.running && k->key == key && k->id == id &&
+	k = &hub.known[bucket_of(HUB_CHAT, id) & (KNOWN_SLOTS - 1)];
+	ok = hub.running && k->id == id && id != 0 &&
 	    now_ms() - k->at_ms <= KNOWN_FRESH_MS;
 	if (ok) {
 		*seq = k->seq;
@@ -304,10 +303,10 @@ hub_known(enum hub_key key, long long id, long long *seq, int *active)
 }
 
 void
-hub_learn(enum hub_key key, long long id, long long seq, int active)
+hub_chat_learn(long long id, long long seq, int active)
 {
 	pthread_mutex_lock(&hub.mu);
-	learn(key, id, seq, active);
+	learn(id, seq, active);
 	pthread_mutex_unlock(&hub.mu);
 }
 
@@ -436,7 +435,8 @@ hub_notify(struct db *db, enum hub_key key, long long id, long long seq,
 	}
 	hub.recent[hub.recent_i++ % RECENT] = (struct note){ key, id, seq };
 	/* A message's note has the row only while the chat is active. */
-	learn(key, id, seq, key == HUB_CHAT && row != NULL);
+	if (key == HUB_CHAT)
+		learn(id, seq, row != NULL);
 	if (hub.stopping)
 		queued = push_note(key, id, seq);	/* the hub thread ends it */
 	else
@@ -446,7 +446,7 @@ hub_notify(struct db *db, enum hub_key key, long long id, long long seq,
 		kick();
 	for (w = wake; w != NULL; w = w->next)
 		n++;
-	if (n > INLINE_MAX || (n > 0 && db == NULL))
+	if (n > INLINE_MAX)
 		to_workers(wake);
 	else if (n > 0)
 		run_woken(db, wake, &wk);
@@ -724,7 +724,8 @@ hub_main(void *arg)
 		for (j = 0; j < nnotes; j++)
 			wake_key(notes[j].key, notes[j].id, notes[j].seq, &wake);
 		for (j = 0; j < ndbn; j++) {
-			learn(dbn[j].key, dbn[j].id, dbn[j].seq, 0);
+			if (dbn[j].key == HUB_CHAT)
+				learn(dbn[j].id, dbn[j].seq, 0);
 			wake_key(dbn[j].key, dbn[j].id, dbn[j].seq, &wake);
 		}
 		while (hub.nheap > 0 && hub.heap[0]->r->deadline_ms <= now) {

@@ -39,23 +39,22 @@ struct wake {
  * Called after a commit; other processes learn of it from the database
  * within the hub interval. A few woken waiters run again right here, on
  * `db` (the caller's connection, between its transactions) and with `row`
- * (see struct wake; may be NULL); more, or with `db` NULL, in the hub's
- * workers.
+ * (see struct wake; may be NULL); more in the hub's workers.
  */
 void	hub_notify(struct db *, enum hub_key, long long id, long long seq,
 	    const struct dbres *row);
 
 /*
- * 1 if this process learned the counter of (key, id) less than half a
- * second ago (from its own commits, the change check, or hub_learn): *seq
- * is it, and *active (HUB_CHAT) says the chat was active at that seq. A
- * poll whose cursor is *seq may park without reading the database: a
- * later change is either this process's (a note wakes it) or another's,
- * which the change check still finds (it looks a second back).
+ * 1 if this process learned where chat `id` is less than half a second
+ * ago (from its own commits, the change check, or hub_chat_learn): *seq is
+ * its last_seq, and *active says the chat was active at that seq. A poll
+ * whose cursor is *seq may park without reading the database: a later
+ * change is either this process's (a note wakes it) or another's, which
+ * the change check still finds (it looks a second back).
  */
-int	hub_known(enum hub_key, long long id, long long *seq, int *active);
-/* Teaches the hub a counter a handler has just read from the database. */
-void	hub_learn(enum hub_key, long long id, long long seq, int active);
+int	hub_chat_known(long long id, long long *seq, int *active);
+/* Teaches the hub a chat's state a handler has just read. */
+void	hub_chat_learn(long long id, long long seq, int active);
 
 /*
  * 1 if a handler may park this request now: it has a deadline in the
